@@ -1,0 +1,53 @@
+import type { VmFlags } from './flags.js';
+
+/** Page size of the simulated machine (x86-64, 4 KiB pages). */
+export const PAGE_SIZE = 4096;
+export const PAGE_SHIFT = 12;
+
+/**
+ * One VMA. Immutable: every change makes a new object, so states of the past
+ * can share the VMAs they did not change.
+ */
+export interface Vma {
+  /** First byte, page aligned. */
+  readonly start: number;
+  /** One past the last byte, page aligned, > start. */
+  readonly end: number;
+  /** Page offset: file offset / PAGE_SIZE, or the creation address / PAGE_SIZE for private anonymous memory. */
+  readonly pgoff: number;
+  readonly flags: VmFlags;
+  /** Id of the open file description (a key of SimState.files), or null. */
+  readonly file: string | null;
+  /** Id of the anon_vma, or null when the VMA has none. */
+  readonly anonVma: string | null;
+  /**
+   * The anon_vma chain, oldest first, when the VMA has an anon_vma. A chain
+   * longer than one marks a fork-child VMA. Empty when anonVma is null.
+   */
+  readonly anonVmaChain: readonly string[];
+  /** Anonymous VMA name (prctl PR_SET_VMA_ANON_NAME), or null. */
+  readonly anonName: string | null;
+  /** vm_ops->close present: the VMA may never be removed by a merge. */
+  readonly hasClose: boolean;
+}
+
+export function vmaPages(v: Pick<Vma, 'start' | 'end'>): number {
+  return (v.end - v.start) / PAGE_SIZE;
+}
+
+/** A fork-child VMA: its anon_vma chain links more than its own anon_vma. */
+export function isForkChild(v: Vma): boolean {
+  return v.anonVmaChain.length > 1;
+}
+
+export function pageAligned(addr: number): boolean {
+  return addr % PAGE_SIZE === 0;
+}
+
+export function hex(n: number): string {
+  return '0x' + n.toString(16);
+}
+
+export function rangeString(start: number, end: number): string {
+  return `${hex(start)}-${hex(end)}`;
+}
