@@ -10,6 +10,11 @@ export interface SimConfig {
   readonly maxMapCount: number;
   /** Top of the top-down placement area (ASLR off). */
   readonly mmapBase: number;
+  /**
+   * RAM + swap in pages: the heuristic overcommit limit for one request
+   * (overcommit_memory 0). The default is this machine's (24,684,096 kB, no swap).
+   */
+  readonly totalRamPages: number;
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
@@ -17,6 +22,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   softDirty: false,
   maxMapCount: 65530,
   mmapBase: 0x7ffff7fff000,
+  totalRamPages: 6171024,
 };
 
 /** An open file description: a regular file from `file`, or the shmem object of a shared anonymous mmap. */

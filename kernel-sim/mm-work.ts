@@ -1,0 +1,207 @@
+import type { Vma } from './vma.js';
+import { hex, PAGE_SIZE, rangeString } from './vma.js';
+import { VmaTree } from './vma-tree.js';
+import type { SimConfig, SimFile, SimState } from './state.js';
+import type { TraceKind, TraceStep } from './trace.js';
+
+/**
+ * The scratch space of one operation on one process: the kernel's view of a
+ * locked mm. It holds the current VMA tree (persistent, so every update is a
+ * cheap new version), the guard markers and the id counters, collects the
+ * trace, and at the end folds everything back into a new SimState. Nothing
+ * here mutates the state it was made from.
+ */
+export class MmWork {
+  vmas: VmaTree;
+  guardPages: readonly number[];
+  nextAnonVma: number;
+  nextShmem: number;
+  files: Readonly<Record<string, SimFile>>;
+  namedAnonVmas: readonly string[];
+  readonly trace: TraceStep[] = [];
+
+  constructor(
+    readonly base: SimState,
+    readonly pid: number = base.current,
+  ) {
+    const mm = base.processes[pid]!.mm;
+    this.vmas = mm.vmas;
+    this.guardPages = mm.guardPages;
+    this.nextAnonVma = base.nextAnonVma;
+    this.nextShmem = base.nextShmem;
+    this.files = base.files;
+    this.namedAnonVmas = base.namedAnonVmas;
+  }
+
+  get config(): SimConfig {
+    return this.base.config;
+  }
+
+  get mapCount(): number {
+    return this.vmas.size;
+  }
+
+  note(kind: TraceKind, text: string, reasons?: readonly string[]): void {
+    this.trace.push(reasons ? { kind, text, reasons } : { kind, text });
+  }
+
+  // --- lookup -------------------------------------------------------------
+
+  /** The VMA containing addr. */
+  find(addr: number): Vma | undefined {
+    return this.vmas.find(addr);
+  }
+
+  /** The first VMA ending above addr (find_vma). */
+  findFrom(addr: number): Vma | undefined {
+    return this.vmas.findFrom(addr);
+  }
+
+  /** The first VMA intersecting [start, end) (find_vma_intersection). */
+  findIntersection(start: number, end: number): Vma | undefined {
+    const v = this.vmas.findFrom(start);
+    return v !== undefined && v.start < end ? v : undefined;
+  }
+
+  rankOf(v: Vma): number {
+    return this.vmas.rankAfter(v.start);
+  }
+
+  prevOf(v: Vma): Vma | undefined {
+    return this.vmas.at(this.rankOf(v) - 1);
+  }
+
+  nextOf(v: Vma): Vma | undefined {
+    return this.vmas.at(this.rankOf(v) + 1);
+  }
+
+  /** The last VMA ending at or below addr. */
+  prevBefore(addr: number): Vma | undefined {
+    return this.vmas.findPrev(addr);
+  }
+
+  range(start: number, end: number): Vma[] {
+    return this.vmas.range(start, end);
+  }
+
+  // --- update -------------------------------------------------------------
+
+  /** Replace `olds` (consecutive VMAs, in order) with `news` (in order). */
+  replace(olds: readonly Vma[], news: readonly Vma[]): void {
+    if (olds.length === 0) {
+      for (const v of news) this.insert(v);
+      return;
+    }
+    const rank = this.rankOf(olds[0]!);
+    this.vmas = this.vmas.splice(rank, olds.length, news);
+  }
+
+  insert(v: Vma): void {
+    this.vmas = this.vmas.splice(this.vmas.rankAfter(v.start), 0, [v]);
+  }
+
+  remove(v: Vma): void {
+    this.vmas = this.vmas.splice(this.rankOf(v), 1, []);
+  }
+
+  /** Replace one VMA by a changed copy of it (same position in the order). */
+  update(old: Vma, changed: Vma): Vma {
+    this.vmas = this.vmas.splice(this.rankOf(old), 1, [changed]);
+    return changed;
+  }
+
+  // --- ids ----------------------------------------------------------------
+
+  newAnonVmaId(): string {
+    for (;;) {
+      const id = `av${this.nextAnonVma++}`;
+      if (!this.namedAnonVmas.includes(id)) return id;
+    }
+  }
+
+  newShmem(size: number): string {
+    const id = `shmem:${this.nextShmem++}`;
+    this.files = { ...this.files, [id]: { id, kind: 'shmem', name: null, size } };
+    return id;
+  }
+
+  // --- guard markers ------------------------------------------------------
+
+  isGuardPage(page: number): boolean {
+    return binarySearch(this.guardPages, page) >= 0;
+  }
+
+  hasGuardIn(start: number, end: number): boolean {
+    const i = lowerBound(this.guardPages, start);
+    return i < this.guardPages.length && this.guardPages[i]! < end;
+  }
+
+  addGuards(start: number, end: number): void {
+    const set = new Set(this.guardPages);
+    for (let a = start; a < end; a += PAGE_SIZE) set.add(a);
+    this.guardPages = [...set].sort((a, b) => a - b);
+  }
+
+  clearGuards(start: number, end: number): void {
+    if (!this.hasGuardIn(start, end)) return;
+    this.guardPages = this.guardPages.filter((p) => p < start || p >= end);
+  }
+
+  /** Move the markers of [start, end) by delta bytes (mremap moves page tables). */
+  moveGuards(start: number, end: number, delta: number): void {
+    if (!this.hasGuardIn(start, end)) return;
+    const moved = this.guardPages.map((p) => (p >= start && p < end ? p + delta : p));
+    this.guardPages = [...new Set(moved)].sort((a, b) => a - b);
+  }
+
+  /** Fold the work into a new state. */
+  finish(): SimState {
+    const s = this.base;
+    const mm = s.processes[this.pid]!.mm;
+    const mmChanged = mm.vmas !== this.vmas || mm.guardPages !== this.guardPages;
+    let processes = s.processes;
+    if (mmChanged) {
+      const copy = s.processes.slice();
+      copy[this.pid] = { ...s.processes[this.pid]!, mm: { vmas: this.vmas, guardPages: this.guardPages } };
+      processes = copy;
+    }
+    if (
+      !mmChanged &&
+      this.nextAnonVma === s.nextAnonVma &&
+      this.nextShmem === s.nextShmem &&
+      this.files === s.files &&
+      this.namedAnonVmas === s.namedAnonVmas
+    )
+      return s;
+    return {
+      ...s,
+      processes,
+      files: this.files,
+      nextAnonVma: this.nextAnonVma,
+      nextShmem: this.nextShmem,
+      namedAnonVmas: this.namedAnonVmas,
+    };
+  }
+}
+
+export function describe(v: Vma): string {
+  return rangeString(v.start, v.end);
+}
+
+export { hex };
+
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function binarySearch(a: readonly number[], x: number): number {
+  const i = lowerBound(a, x);
+  return i < a.length && a[i] === x ? i : -1;
+}

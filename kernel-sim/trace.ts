@@ -1,0 +1,27 @@
+/**
+ * What an operation did and why: the steps it took and, for every neighbour
+ * that did not merge, the reasons. Traces are data; `explain` renders them.
+ */
+export type TraceKind =
+  | 'split'
+  | 'merge'
+  | 'no-merge'
+  | 'expand'
+  | 'shrink'
+  | 'insert'
+  | 'remove'
+  | 'anon_vma'
+  | 'flags'
+  | 'fault'
+  | 'error'
+  | 'note';
+
+export interface TraceStep {
+  readonly kind: TraceKind;
+  /** One line a person can read. */
+  readonly text: string;
+  /** For `no-merge`: each reason the neighbour could not merge. */
+  readonly reasons?: readonly string[];
+}
+
+export type Trace = readonly TraceStep[];

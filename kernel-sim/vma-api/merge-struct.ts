@@ -1,0 +1,56 @@
+import type { VmFlags } from '../flags.js';
+import type { Vma } from '../vma.js';
+
+/**
+ * The kernel's struct vma_merge_struct: a proposed range with the attributes
+ * it would have, its neighbours, and, after a merge attempt, the outcome.
+ */
+export interface VmaMergeStruct {
+  prev: Vma | undefined;
+  /** The VMA being modified (existing-range merges); undefined for a new range. */
+  middle: Vma | undefined;
+  next: Vma | undefined;
+  start: number;
+  end: number;
+  pgoff: number;
+  flags: VmFlags;
+  file: string | null;
+  anonVma: string | null;
+  /** anon_vma chain that goes with anonVma (for a copy, the source's). */
+  anonVmaChain: readonly string[];
+  anonName: string | null;
+  /** For mremap's copy: the VMA being moved. */
+  copiedFrom: Vma | undefined;
+  /** Only prev may be expanded (brk; the kernel's just_expand). */
+  justExpand: boolean;
+  /** Injected allocation failure (the tests' fail_prealloc). */
+  failPrealloc: boolean;
+  /** Outcome of the last attempt. */
+  state: 'nomerge' | 'success' | 'nomem';
+  /** After success: the VMA that survived. */
+  target: Vma | undefined;
+  /** After success: the VMAs removed by the merge. */
+  removed: Vma[];
+  /** After success: how the target's anon_vma was chosen. */
+  anonVmaOutcome: 'kept' | 'duplicated' | 'none';
+}
+
+export function newMergeStruct(init: Partial<VmaMergeStruct> & Pick<VmaMergeStruct, 'start' | 'end' | 'pgoff' | 'flags'>): VmaMergeStruct {
+  return {
+    prev: undefined,
+    middle: undefined,
+    next: undefined,
+    file: null,
+    anonVma: null,
+    anonVmaChain: [],
+    anonName: null,
+    copiedFrom: undefined,
+    justExpand: false,
+    failPrealloc: false,
+    state: 'nomerge',
+    target: undefined,
+    removed: [],
+    anonVmaOutcome: 'none',
+    ...init,
+  };
+}

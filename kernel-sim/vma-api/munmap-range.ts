@@ -1,0 +1,57 @@
+import { fail } from '../errno.js';
+import { hasAny, VM_SEALED } from '../flags.js';
+import type { MmWork } from '../mm-work.js';
+import { describe } from '../mm-work.js';
+import { hex, type Vma } from '../vma.js';
+import { splitVmaUnchecked } from './vma-split.js';
+
+/**
+ * vms_gather_munmap_vmas: make [start, end) VMA-aligned by splitting the
+ * first and last VMAs it meets, and return the VMAs inside it. Holes are
+ * skipped. Splits use the unchecked __split_vma; the only map_count check is
+ * for an unmap that would cut one VMA in three.
+ *
+ * Failure (sealed VMA, map_count) throws; a split already made at start stays.
+ */
+export function gatherMunmapVmas(w: MmWork, start: number, end: number): Vma[] {
+  let first = w.findIntersection(start, end);
+  if (!first) return [];
+  if (start > first.start) {
+    if (end < first.end && w.mapCount >= w.config.maxMapCount) {
+      w.note('error', `unmapping the middle of ${describe(first)} needs a split, but map_count ${w.mapCount} is at max_map_count`);
+      fail('ENOMEM');
+    }
+    if (hasAny(first.flags, VM_SEALED)) {
+      w.note('error', `${describe(first)} is sealed`);
+      fail('EPERM');
+    }
+    first = splitVmaUnchecked(w, first, start)[1];
+  }
+  const gathered: Vma[] = [];
+  let v: Vma | undefined = first;
+  while (v && v.start < end) {
+    if (hasAny(v.flags, VM_SEALED)) {
+      w.note('error', `${describe(v)} is sealed: cannot unmap ${hex(start)}-${hex(end)}`);
+      fail('EPERM');
+    }
+    if (v.end > end) v = splitVmaUnchecked(w, v, end)[0];
+    gathered.push(v);
+    v = w.nextOf(v);
+  }
+  return gathered;
+}
+
+/** Remove gathered VMAs and the page-table state (guard markers) of [start, end). */
+export function completeMunmap(w: MmWork, vmas: readonly Vma[], start: number, end: number): void {
+  if (vmas.length > 0) {
+    w.replace(vmas, []);
+    w.note('remove', `removed ${vmas.map(describe).join(', ')}`);
+  }
+  w.clearGuards(start, end);
+}
+
+/** do_vmi_align_munmap on an already validated, page-aligned range. */
+export function doVmiAlignMunmap(w: MmWork, start: number, end: number): void {
+  const vmas = gatherMunmapVmas(w, start, end);
+  completeMunmap(w, vmas, start, end);
+}

@@ -1,0 +1,68 @@
+import type { MmWork } from '../mm-work.js';
+import { describe } from '../mm-work.js';
+import { rangeString, type Vma } from '../vma.js';
+import { isSpecial, mergeAfterReasons, mergeBeforeReasons, prevNextAnonReasons } from './compat.js';
+import type { VmaMergeStruct } from './merge-struct.js';
+import { vmaExpand } from './vma-expand.js';
+
+/**
+ * vma_merge_new_range: try to place the new range [vmg.start, vmg.end) by
+ * growing an adjacent VMA instead of creating one.
+ *
+ * Assumes: nothing is mapped in the range; vmg.prev / vmg.next are the VMAs
+ * just below and above it (adjacent or not).
+ *
+ *        ****             ****            ****             ****
+ *   PPPP      NNNN   PPPP                     NNNN    PPPP      NNNN
+ *   both merge:      prev only:        next only:      none (a new VMA follows)
+ *   PPPPPPPPPPPPPP   PPPPPPPP               NNNNNNNN
+ *
+ * A next VMA with a close hook is never removed: the case degrades to
+ * prev-only. With justExpand only prev may grow (brk, mremap's extend).
+ */
+export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
+  const { prev, next } = vmg;
+  vmg.state = 'nomerge';
+  const range = rangeString(vmg.start, vmg.end);
+  if (isSpecial(vmg.flags)) {
+    w.note('no-merge', `${range} is a special mapping (VM_SPECIAL): never merged`);
+    return undefined;
+  }
+  if (!prev && !next) return undefined;
+
+  let canLeft = false;
+  if (prev && prev.end === vmg.start) {
+    const reasons = mergeAfterReasons(vmg, prev, w.config);
+    canLeft = reasons.length === 0;
+    if (!canLeft) w.note('no-merge', `prev ${describe(prev)} does not merge with ${range}`, reasons);
+  }
+  let canRight = false;
+  if (!vmg.justExpand && next && vmg.end === next.start) {
+    const reasons = mergeBeforeReasons(vmg, next, w.config);
+    if (reasons.length === 0 && canLeft) reasons.push(...prevNextAnonReasons(prev!, next));
+    canRight = reasons.length === 0;
+    if (!canRight) w.note('no-merge', `next ${describe(next)} does not merge with ${range}`, reasons);
+  }
+
+  const wantedEnd = vmg.end;
+  if (canRight) {
+    vmg.end = next!.end;
+    vmg.target = next;
+  }
+  if (canLeft) {
+    vmg.start = prev!.start;
+    vmg.target = prev;
+    vmg.pgoff = prev!.pgoff;
+    if (canRight && next!.hasClose) {
+      vmg.end = wantedEnd;
+      canRight = false;
+      w.note('no-merge', `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
+    }
+  }
+  if (!vmg.target) return undefined;
+  const kind = canLeft && canRight ? 'prev and next' : canLeft ? 'prev' : 'next';
+  const before = describe(vmg.target);
+  const merged = vmaExpand(w, vmg);
+  if (merged) w.note('merge', `new range ${range} merged with ${kind}: ${before} became ${describe(merged)}`);
+  return merged;
+}

@@ -1,0 +1,29 @@
+import { fail } from '../errno.js';
+import type { MmWork } from '../mm-work.js';
+import { describe } from '../mm-work.js';
+import { hex, PAGE_SIZE, type Vma } from '../vma.js';
+
+/**
+ * __split_vma: cut vma at addr (strictly inside it) into two VMAs that share
+ * everything; the upper one's pgoff is advanced. Unchecked: the caller
+ * decides about max_map_count (munmap's and mmap's gather do not check).
+ *
+ *   VVVVVVVV  split at 3  =>  VVV VVVVV
+ *   0123456789                (pgoff, pgoff+3)
+ */
+export function splitVmaUnchecked(w: MmWork, vma: Vma, addr: number): [Vma, Vma] {
+  const lower: Vma = { ...vma, end: addr };
+  const upper: Vma = { ...vma, start: addr, pgoff: vma.pgoff + (addr - vma.start) / PAGE_SIZE };
+  w.replace([vma], [lower, upper]);
+  w.note('split', `split ${describe(vma)} at ${hex(addr)}`);
+  return [lower, upper];
+}
+
+/** split_vma: as above, but refused with ENOMEM at max_map_count. */
+export function splitVma(w: MmWork, vma: Vma, addr: number): [Vma, Vma] {
+  if (w.mapCount >= w.config.maxMapCount) {
+    w.note('error', `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${w.mapCount} has reached max_map_count ${w.config.maxMapCount}`);
+    fail('ENOMEM');
+  }
+  return splitVmaUnchecked(w, vma, addr);
+}
