@@ -113,6 +113,24 @@ export type SnapshotCommand =
 /** Everything that changes the simulated machine (and so is an event). */
 export type StateCommand = Exclude<SetupCommand, { kind: 'window' }> | SyscallCommand | VmaCommand | ProcessCommand;
 
+/**
+ * Commands typed at the REPL prompt that only show or navigate: never events,
+ * never in a scenario file.
+ */
+export type ReplCommand =
+  | { readonly kind: 'history' }
+  | { readonly kind: 'branches' }
+  /** Return to the position visited before the current one, N times. */
+  | { readonly kind: 'back'; readonly n: bigint }
+  /** Redo what `back` went back over, N times. */
+  | { readonly kind: 'forward'; readonly n: bigint }
+  /** Compare the states after events A and B. */
+  | { readonly kind: 'diff'; readonly a: bigint; readonly b: bigint }
+  /** Show the trace of the last event. */
+  | { readonly kind: 'explain' }
+  | { readonly kind: 'vmas' }
+  | { readonly kind: 'quit' };
+
 export type Command =
   | SetupCommand
   | SyscallCommand
@@ -121,4 +139,5 @@ export type Command =
   | HistoryCommand
   | SnapshotCommand
   | { readonly kind: 'help'; readonly topic: string | null }
-  | { readonly kind: 'show'; readonly what: string; readonly args: readonly string[] };
+  | { readonly kind: 'show'; readonly what: string; readonly args: readonly string[] }
+  | ReplCommand;

@@ -1,0 +1,118 @@
+/**
+ * From a line of text to a command (scenario-language.md). Pure apart from
+ * the ParseContext, which a `file` line extends with its NAME.
+ */
+
+import type { Command } from './ast.js';
+import { commandId, isFailure, type CommandDef, type Failure } from './command-def.js';
+import { lexLine, type Word } from './lexer.js';
+import { matchArgs } from './parse-args.js';
+import { newParseContext, type ParseContext } from './parse-context.js';
+import type { ParseError } from './parse-error.js';
+import { ENTRIES, commandWords, findEntry, findSub } from './registry.js';
+import { didYouMean, nearest } from './suggest.js';
+
+export type ParsedLine =
+  | { readonly kind: 'empty' }
+  | {
+      readonly kind: 'command';
+      readonly cmd: Command;
+      /** The registry entry it matched: its category, whether it is an event. */
+      readonly def: CommandDef;
+      /** The line without its comment and surrounding blanks. */
+      readonly text: string;
+      /** Keywords in lower case and single spaces; numbers, names and paths as written. */
+      readonly canonical: string;
+    }
+  | { readonly kind: 'error'; readonly error: ParseError };
+
+export interface Where {
+  readonly file: string;
+  readonly line: number;
+}
+
+export function parseLine(text: string, ctx: ParseContext, where: Where): ParsedLine {
+  const lexed = lexLine(text);
+  const [head, ...rest] = lexed.words;
+  if (head === undefined) return { kind: 'empty' };
+  const error = (f: Failure): ParsedLine => ({ kind: 'error', error: { ...where, column: f.column, message: f.failure } });
+
+  const found = findCommand(head, rest, lexed.endColumn);
+  if (isFailure(found)) return error(found);
+  const { def, args } = found;
+  const matched = matchArgs(def, args, ctx, head.column, lexed.endColumn);
+  if (isFailure(matched)) return error(matched);
+  const cmd = def.build(matched.args);
+  if (isFailure(cmd)) return error(cmd);
+
+  if (cmd.kind === 'file') ctx.files.add(cmd.name);
+  const canonical = [...commandId(def).split(' '), ...matched.canonical].join(' ');
+  return { kind: 'command', cmd, def, text: lexed.text, canonical };
+}
+
+/** The definition the first word (and, for a group, the second) names, and the words left for its arguments. */
+function findCommand(head: Word, rest: readonly Word[], endColumn: number): { def: CommandDef; args: readonly Word[] } | Failure {
+  const entry = findEntry(head.text);
+  if (entry === undefined) return { failure: unknownCommand(head.text), column: head.column };
+  if (entry.kind === 'command') return { def: entry.def, args: rest };
+  const { group } = entry;
+  const subs = group.subs.map((d) => d.sub!);
+  const [second, ...args] = rest;
+  if (second === undefined) {
+    return { failure: `missing ${group.subName}: expected one of ${subs.join(', ')} (syntax: ${group.syntax})`, column: endColumn };
+  }
+  const def = findSub(group, second.text);
+  if (def === undefined) {
+    const message = `expected a ${group.name} ${group.subName.toLowerCase()} (${subs.join(', ')}), got '${second.text}'` + didYouMean(second.text, subs);
+    return { failure: message, column: second.column };
+  }
+  return { def, args };
+}
+
+/**
+ * Suggests the nearest command name, or a subcommand written without its
+ * group (`split` for `vma split`).
+ */
+function unknownCommand(word: string): string {
+  const base = `expected a command, got '${word}'`;
+  for (const entry of ENTRIES) {
+    if (entry.kind === 'group' && findSub(entry.group, word) !== undefined) {
+      return `${base}; did you mean '${entry.group.name} ${word.toLowerCase()}'?`;
+    }
+  }
+  const near = nearest(word, commandWords());
+  if (near !== null) return `${base}; did you mean '${near}'?`;
+  return `${base} (type 'help' for the list)`;
+}
+
+export interface ScenarioLine {
+  /** 1-based, comments and blank lines included. */
+  readonly line: number;
+  readonly text: string;
+  readonly canonical: string;
+  readonly cmd: Command;
+  readonly def: CommandDef;
+}
+
+export type ParsedScenario = { readonly lines: readonly ScenarioLine[] } | { readonly error: ParseError };
+
+/**
+ * A whole scenario file, stopping at the first error. REPL-only commands are
+ * refused: a scenario must mean the same in `run`, `kernel` and the REPL.
+ */
+export function parseScenario(text: string, fileName: string, ctx: ParseContext = newParseContext()): ParsedScenario {
+  const lines: ScenarioLine[] = [];
+  const rows = text.split('\n');
+  for (let i = 0; i < rows.length; i++) {
+    const where = { file: fileName, line: i + 1 };
+    const parsed = parseLine(rows[i]!, ctx, where);
+    if (parsed.kind === 'empty') continue;
+    if (parsed.kind === 'error') return { error: parsed.error };
+    if (parsed.def.category === 'repl') {
+      const column = lexLine(rows[i]!).words[0]!.column;
+      return { error: { ...where, column, message: `'${parsed.def.name}' works only at the REPL prompt, not in a scenario file` } };
+    }
+    lines.push({ line: where.line, text: parsed.text, canonical: parsed.canonical, cmd: parsed.cmd, def: parsed.def });
+  }
+  return { lines };
+}

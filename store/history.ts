@@ -1,0 +1,356 @@
+/**
+ * The event-sourced history: an immutable tree of events, each holding the
+ * state after it (scenario-language.md, History).
+ *
+ * - Event 0 is the empty start; events are numbered 1, 2, 3, ... in the
+ *   order they ran, and numbers are never reused.
+ * - `append` runs a command at the current position: the new event's parent
+ *   is the current position, and the position moves to it. After an undo or
+ *   goto this starts a new branch; nothing is lost.
+ * - Every event keeps its state (states share structure, so this is cheap),
+ *   so reaching any event never replays: goto is O(log n).
+ * - Every operation returns a new History; the old one stays valid. The
+ *   event table and the per-event bookkeeping live in persistent vectors, so
+ *   an append copies O(log n), not O(n).
+ *
+ * Navigation:
+ * - `undo(n)` steps back n events along the parents; it stops at event 0.
+ * - `redo(n)`: each step goes to the child most recently left by a move from
+ *   inside its subtree, else to the newest child (redo-memory.ts); it stops
+ *   where there is none.
+ * - `goto(n)`: any event on any branch; a missing event is an error value.
+ * - `back(n)` / `forward(n)`: a browser's back and forward buttons over the
+ *   positions that became current (by append, undo, redo or goto). `back`
+ *   returns to the position current before the last of those moves;
+ *   `forward` undoes `back`. Any other move after a `back` drops the
+ *   positions `forward` would have returned to. They create no event. For
+ *   redo's memory they are moves like goto. On a history without branches
+ *   and without gotos they step exactly like undo and redo.
+ */
+import type { Draft } from 'immer';
+import { ancestorAtDepth, jumpForChild } from './ancestry.js';
+import type { EventNode, HistoryEvent } from './event.js';
+import { produce } from './immer.js';
+import { NO_LINKS, withChild, type EventLinks } from './links.js';
+import { findBranches, listEvents, type Branch, type HistoryListing, type ListOptions, type TreeView } from './listing.js';
+import { PVec } from './pvec.js';
+import type { Reducer } from './reducer.js';
+import { recordMove, redoChild, type LinksTable } from './redo-memory.js';
+
+export interface HistoryOptions<S, C, R> {
+  readonly reducer: Reducer<S, C, R>;
+  /** The state of event 0. */
+  readonly initial: S;
+  /** The command's canonical text: what lists show and the journal records. */
+  readonly canonical: (cmd: C) => string;
+  /** One line describing a result (default: the result as JSON, bigints as decimal). */
+  readonly summarize?: (result: R) => string;
+  /** Milliseconds since the epoch (default Date.now); tests inject their own. */
+  readonly clock?: () => number;
+  /** Time of event 0 (default: the clock when the history is created). */
+  readonly startTime?: number;
+}
+
+/** Which way the position moved, for the journal and for messages. */
+export type MoveKind = 'undo' | 'redo' | 'goto' | 'back' | 'forward';
+
+export interface Appended<S, C, R> {
+  readonly history: History<S, C, R>;
+  readonly event: HistoryEvent<S, C, R>;
+}
+
+export interface Moved<S, C, R> {
+  readonly history: History<S, C, R>;
+  readonly kind: MoveKind;
+  readonly from: number;
+  readonly to: number;
+  /** Steps actually taken (fewer than asked when it stopped at an end); 0: nothing moved. */
+  readonly steps: number;
+}
+
+export interface NoSuchEvent {
+  readonly kind: 'no-such-event';
+  readonly seq: number;
+  /** The highest event number that exists. */
+  readonly newest: number;
+  readonly message: string;
+}
+
+export type GotoResult<S, C, R> = ({ readonly ok: true } & Moved<S, C, R>) | { readonly ok: false; readonly error: NoSuchEvent };
+
+interface Config<S, C, R> {
+  readonly reducer: Reducer<S, C, R>;
+  readonly canonical: (cmd: C) => string;
+  readonly summarize: (result: R) => string;
+  readonly clock: () => number;
+}
+
+/** The history's bookkeeping record; updated with Immer, everything large in it is a PVec. */
+interface Book<S, C, R> {
+  current: number;
+  /** Counts moves, to order them for redo's memory. */
+  tick: number;
+  events: PVec<EventNode<S, C, R>>;
+  links: LinksTable;
+  /** Positions made current, oldest first, for back and forward. */
+  trail: PVec<number>;
+  /** Index in `trail` of the current position. */
+  trailAt: number;
+  /** Entries of `trail` in use; those after trailAt are what forward returns to. */
+  trailLength: number;
+}
+
+export class History<S, C, R> {
+  // ES private fields: invisible to for...in and JSON, so a state machine can
+  // keep a History in its context without persisting a million events.
+  readonly #config: Config<S, C, R>;
+  readonly #book: Book<S, C, R>;
+  readonly #node = (seq: number): EventNode<S, C, R> => this.#book.events.get(seq)!;
+
+  private constructor(config: Config<S, C, R>, book: Book<S, C, R>) {
+    this.#config = config;
+    this.#book = book;
+  }
+
+  static create<S, C, R>(opts: HistoryOptions<S, C, R>): History<S, C, R> {
+    const clock = opts.clock ?? Date.now;
+    const start: EventNode<S, C, R> = {
+      seq: 0,
+      parent: null,
+      depth: 0,
+      text: '',
+      command: null,
+      result: null,
+      summary: '',
+      time: opts.startTime ?? clock(),
+      state: opts.initial,
+      jump: 0,
+      chainTop: 0,
+      prevSibling: -1,
+    };
+    return new History(
+      { reducer: opts.reducer, canonical: opts.canonical, summarize: opts.summarize ?? defaultSummary, clock },
+      {
+        current: 0,
+        tick: 0,
+        events: PVec.empty<EventNode<S, C, R>>().push(start),
+        links: PVec.empty<EventLinks | undefined>().push(undefined),
+        trail: PVec.empty<number>().push(0),
+        trailAt: 0,
+        trailLength: 1,
+      },
+    );
+  }
+
+  /** Number of events, event 0 included. */
+  get size(): number {
+    return this.#book.events.size;
+  }
+
+  /** The highest event number. */
+  get newest(): number {
+    return this.#book.events.size - 1;
+  }
+
+  /** The current event's number. */
+  get position(): number {
+    return this.#book.current;
+  }
+
+  get current(): HistoryEvent<S, C, R> {
+    return this.#node(this.#book.current);
+  }
+
+  has(seq: number): boolean {
+    return Number.isInteger(seq) && seq >= 0 && seq < this.#book.events.size;
+  }
+
+  event(seq: number): HistoryEvent<S, C, R> | undefined {
+    return this.#book.events.get(seq);
+  }
+
+  stateAt(seq: number): S | undefined {
+    return this.#book.events.get(seq)?.state;
+  }
+
+  /** The children of an event, oldest first. */
+  children(seq: number): number[] {
+    const out: number[] = [];
+    for (let c = (this.#book.links.get(seq) ?? NO_LINKS).newestChild; c >= 0; c = this.#node(c).prevSibling) out.push(c);
+    return out.reverse();
+  }
+
+  /** Whether the current event has no children: a new command continues its branch without forking. */
+  get atHead(): boolean {
+    return (this.#book.links.get(this.#book.current) ?? NO_LINKS).childCount === 0;
+  }
+
+  /** Whether `a` lies on the path from event 0 to `b` (a === b counts). */
+  isAncestor(a: number, b: number): boolean {
+    if (!this.has(a) || !this.has(b)) return false;
+    const da = this.#node(a).depth;
+    return this.#node(b).depth >= da && ancestorAtDepth(b, da, this.#node) === a;
+  }
+
+  /** The events from 0 to `seq`, in order (O(depth)). */
+  path(seq: number): number[] {
+    const out: number[] = [];
+    for (let x: number | null = this.has(seq) ? seq : null; x !== null; x = this.#node(x).parent) out.push(x);
+    return out.reverse();
+  }
+
+  /**
+   * Run `cmd` at the current position. `time` overrides the clock (a journal
+   * being replayed gives the recorded time).
+   */
+  append(cmd: C, opts: { readonly time?: number } = {}): Appended<S, C, R> {
+    const book = this.#book;
+    const parent = this.#node(book.current);
+    const { state, result } = this.#config.reducer.apply(parent.state, cmd);
+    const seq = book.events.size;
+    const parentLinks = book.links.get(parent.seq) ?? NO_LINKS;
+    const node: EventNode<S, C, R> = {
+      seq,
+      parent: parent.seq,
+      depth: parent.depth + 1,
+      text: this.#config.canonical(cmd),
+      command: cmd,
+      result,
+      summary: this.#config.summarize(result),
+      time: opts.time ?? this.#config.clock(),
+      state,
+      jump: jumpForChild(parent.seq, this.#node),
+      chainTop: parentLinks.childCount === 0 ? parent.chainTop : seq,
+      prevSibling: parentLinks.newestChild,
+    };
+    const next = produce(book, (d) => {
+      d.events = d.events.push(node);
+      d.links = d.links.set(parent.seq, withChild(parentLinks, seq)).push(undefined);
+      d.current = seq;
+      visit(d, seq);
+    });
+    return { history: new History(this.#config, next), event: node };
+  }
+
+  undo(n = 1): Moved<S, C, R> {
+    checkCount(n);
+    const depth = this.#node(this.#book.current).depth;
+    const target = ancestorAtDepth(this.#book.current, Math.max(0, depth - n), this.#node);
+    return this.#moveTo('undo', target, depth - this.#node(target).depth, true);
+  }
+
+  redo(n = 1): Moved<S, C, R> {
+    checkCount(n);
+    let target = this.#book.current;
+    let steps = 0;
+    for (; steps < n; steps++) {
+      const child = redoChild(this.#book.links, target, this.#node);
+      if (child === null) break;
+      target = child;
+    }
+    return this.#moveTo('redo', target, steps, true);
+  }
+
+  /** Where one redo step would go, or null when there is nothing to redo. */
+  redoTarget(): number | null {
+    return redoChild(this.#book.links, this.#book.current, this.#node);
+  }
+
+  goto(seq: number): GotoResult<S, C, R> {
+    if (!this.has(seq)) {
+      return {
+        ok: false,
+        error: {
+          kind: 'no-such-event',
+          seq,
+          newest: this.newest,
+          message: `There is no event ${seq}: events are numbered 0 to ${this.newest}.`,
+        },
+      };
+    }
+    return { ok: true, ...this.#moveTo('goto', seq, seq === this.#book.current ? 0 : 1, true) };
+  }
+
+  back(n = 1): Moved<S, C, R> {
+    checkCount(n);
+    const steps = Math.min(n, this.#book.trailAt);
+    return this.#trailStep('back', -steps);
+  }
+
+  forward(n = 1): Moved<S, C, R> {
+    checkCount(n);
+    const steps = Math.min(n, this.#book.trailLength - 1 - this.#book.trailAt);
+    return this.#trailStep('forward', steps);
+  }
+
+  /** How many steps back / forward can go. */
+  get trailRoom(): { readonly back: number; readonly forward: number } {
+    return { back: this.#book.trailAt, forward: this.#book.trailLength - 1 - this.#book.trailAt };
+  }
+
+  #trailStep(kind: 'back' | 'forward', delta: number): Moved<S, C, R> {
+    if (delta === 0) return { history: this, kind, from: this.#book.current, to: this.#book.current, steps: 0 };
+    const at = this.#book.trailAt + delta;
+    const moved = this.#moveTo(kind, this.#book.trail.get(at)!, 0, false);
+    const next = produce(moved.history.#book, (d) => {
+      d.trailAt = at;
+    });
+    return { ...moved, steps: Math.abs(delta), history: new History(this.#config, next) };
+  }
+
+  /** Move the position to `target`, keeping redo's memory; `visits` adds the move to the back/forward trail. */
+  #moveTo(kind: MoveKind, target: number, steps: number, visits: boolean): Moved<S, C, R> {
+    const book = this.#book;
+    const from = book.current;
+    if (target === from) return { history: this, kind, from, to: from, steps: 0 };
+    const next = produce(book, (d) => {
+      d.tick = book.tick + 1;
+      d.links = recordMove(book.links, from, target, d.tick, this.#node);
+      d.current = target;
+      if (visits) visit(d, target);
+    });
+    return { history: new History(this.#config, next), kind, from, to: target, steps };
+  }
+
+  /** Events in number order with the current position (all of them, or a range). */
+  list(opts: ListOptions = {}): HistoryListing {
+    return listEvents(this.#view(), opts);
+  }
+
+  /** Every branch head (an event without children) with its path from event 0. */
+  branches(): Branch[] {
+    return findBranches(this.#view());
+  }
+
+  #view(): TreeView {
+    return {
+      size: this.size,
+      current: this.#book.current,
+      node: this.#node,
+      childCount: (seq) => (this.#book.links.get(seq) ?? NO_LINKS).childCount,
+      range: (from, to) => this.#book.events.range(from, to),
+    };
+  }
+
+  /** A summary, not the events: a persisted session snapshot restores its history from the journal. */
+  toJSON(): { readonly events: number; readonly position: number } {
+    return { events: this.size, position: this.position };
+  }
+}
+
+/** Record a newly current position on the back/forward trail, dropping what forward would return to. */
+function visit(d: Draft<Pick<Book<unknown, unknown, unknown>, 'trail' | 'trailAt' | 'trailLength'>>, seq: number): void {
+  const at = d.trailAt + 1;
+  d.trail = at < d.trail.size ? d.trail.set(at, seq) : d.trail.push(seq);
+  d.trailAt = at;
+  d.trailLength = at + 1;
+}
+
+function checkCount(n: number): void {
+  if (!(n >= 0 && (Number.isInteger(n) || n === Infinity))) throw new RangeError(`step count must be a whole number ≥ 0, not ${n}`);
+}
+
+function defaultSummary(result: unknown): string {
+  if (typeof result === 'string') return result;
+  return JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(result);
+}
