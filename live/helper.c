@@ -63,6 +63,8 @@
  * instead of the temporary path, and shared anonymous memory shows inode 0; the column
  * layout is kept as the kernel prints it.
  *
+ * SIGTERM, SIGINT or SIGHUP end the scenario processes, remove the files and exit 1.
+ *
  * Exit status: 0 success; 2 malformed input; 3 the scenario cannot be run here (the
  * message on standard error starts with `line K:` when it is about input line K);
  * 1 any other failure (for example a scenario process that died).
@@ -986,6 +988,8 @@ static const char *sig_name(int sig)
 	case SIGTERM: return "SIGTERM";
 	case SIGTRAP: return "SIGTRAP";
 	case SIGPIPE: return "SIGPIPE";
+	case SIGINT: return "SIGINT";
+	case SIGHUP: return "SIGHUP";
 	default: {
 		static char b[32] = "signal ";
 		fmt_dec(b + 7, (uint64_t)(unsigned)sig);
@@ -1078,6 +1082,17 @@ static struct reply await_reply(int proc, int line)
 	return r;
 }
 
+/* The supervisor is asked to stop: end the scenario processes and remove the files. */
+static void stop_handler(int sig)
+{
+	kill_workers();
+	cleanup_files();
+	err_str("vmasim-helper: stopped by ");
+	err_str(sig_name(sig));
+	err_str("\n");
+	_exit(1);
+}
+
 static void add_process(int n, pid_t pid, int parent)
 {
 	proc_pid[n] = pid;
@@ -1119,6 +1134,15 @@ int main(int argc, char **argv)
 		worker(0);
 	}
 	add_process(0, p0, -1);
+	{
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = stop_handler;
+		sigfillset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
 
 	out_str("vmasim-helper 1\n");
 	int cur = 0;

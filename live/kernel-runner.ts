@@ -403,7 +403,7 @@ export function buildReport(input: HelperInput, output: HelperOutput): RunReport
     if (r.kind === 'ok') {
       if (ADDRESS_RESULTS.has(sl.cmd.kind)) ret = hex(r.value);
       else ret = Number(r.value);
-      if (sl.cmd.kind === 'process') cur = Number((sl.cmd as { n: bigint }).n);
+      if (sl.cmd.kind === 'process') cur = Number(sl.cmd.n);
     } else {
       ret = -1;
       errno = r.name;
@@ -453,7 +453,9 @@ function runHelper(path: string, input: string, timeoutMs: number | undefined): 
         ? null
         : setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            // SIGTERM lets the helper end its processes and remove its files.
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 2000).unref();
           }, timeoutMs);
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
