@@ -89,7 +89,7 @@ export function faultRange(w: MmWork, v: Vma, start: number, end: number, write:
     const writeTouches = write && (okEnd > start || error === 'SIGBUS');
     if (writeTouches || (!write && okEnd > start && thpReadEligible(v, start, okEnd))) vma = anonVmaPrepare(w, v);
   }
-  if (error) w.note('fault', `${error} at ${hex(failedAt!)} in ${describe(vma)}${error === 'SIGSEGV' ? ' (guard page)' : ' (past the end of the file)'}`);
+  if (error) w.note('fault', () => `${error} at ${hex(failedAt!)} in ${describe(vma)}${error === 'SIGSEGV' ? ' (guard page)' : ' (past the end of the file)'}`);
   return { vma, failedAt, error };
 }
 
@@ -102,26 +102,25 @@ export function faultRange(w: MmWork, v: Vma, start: number, end: number, write:
 export function expandDownwards(w: MmWork, vma: Vma, addr: number): Vma | null {
   const address = addr - (addr % PAGE_SIZE);
   if (address < MMAP_MIN_ADDR) {
-    w.note('fault', `stack growth to ${hex(address)} refused: below mmap_min_addr ${hex(MMAP_MIN_ADDR)}`);
+    w.note('fault', () => `stack growth to ${hex(address)} refused: below mmap_min_addr ${hex(MMAP_MIN_ADDR)}`);
     return null;
   }
   const prev = w.prevOf(vma);
   if (prev && !hasAny(prev.flags, VM_GROWSDOWN) && isAccessible(prev) && address - prev.end < STACK_GUARD_GAP) {
-    w.note('fault', `stack growth to ${hex(address)} refused: ${describe(prev)} is closer than the stack guard gap`);
+    w.note('fault', () => `stack growth to ${hex(address)} refused: ${describe(prev)} is closer than the stack guard gap`);
     return null;
   }
-  let v = anonVmaPrepare(w, vma);
+  const v = anonVmaPrepare(w, vma);
   const size = v.end - address;
   const grow = (v.start - address) / PAGE_SIZE;
   if (grow > v.pgoff || size > RLIMIT_STACK) {
-    w.note('fault', `stack growth to ${hex(address)} refused: size ${size} exceeds RLIMIT_STACK`);
+    w.note('fault', () => `stack growth to ${hex(address)} refused: size ${size} exceeds RLIMIT_STACK`);
     return null;
   }
   const grown: Vma = { ...v, start: address, pgoff: v.pgoff - grow };
   w.update(v, grown);
-  w.note('expand', `stack ${describe(v)} grew down to ${describe(grown)}`);
-  v = grown;
-  return v;
+  w.note('expand', () => `stack ${describe(v)} grew down to ${describe(grown)}`);
+  return grown;
 }
 
 /**
@@ -133,7 +132,7 @@ export function userAccess(w: MmWork, addr: number, write: boolean): FaultError 
   if (!vma) {
     const above = w.findFrom(addr);
     if (!above || !hasAny(above.flags, VM_GROWSDOWN)) {
-      w.note('fault', `SIGSEGV at ${hex(addr)}: no VMA`);
+      w.note('fault', () => `SIGSEGV at ${hex(addr)}: no VMA`);
       return 'SIGSEGV';
     }
     const grown = expandDownwards(w, above, addr);
@@ -142,7 +141,7 @@ export function userAccess(w: MmWork, addr: number, write: boolean): FaultError 
   }
   const allowed = write ? hasAny(vma.flags, VM_WRITE) : isAccessible(vma);
   if (!allowed) {
-    w.note('fault', `SIGSEGV at ${hex(addr)}: ${write ? 'write' : 'read'} not allowed in ${describe(vma)}`);
+    w.note('fault', () => `SIGSEGV at ${hex(addr)}: ${write ? 'write' : 'read'} not allowed in ${describe(vma)}`);
     return 'SIGSEGV';
   }
   const page = addr - (addr % PAGE_SIZE);

@@ -80,7 +80,7 @@ export function runVmaCommand(w: MmWork, cmd: VmaCommand): string | number {
       const v = specToVma(w, cmd.vma, cmd.close);
       if (w.findIntersection(v.start, v.end)) fail('EEXIST');
       w.insert(v);
-      w.note('insert', `linked ${describe(v)}`);
+      w.note('insert', () => `linked ${describe(v)}`);
       return 0;
     }
     case 'vma-merge-new': {

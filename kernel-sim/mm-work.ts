@@ -2,7 +2,7 @@ import type { Vma } from './vma.js';
 import { hex, PAGE_SIZE, rangeString } from './vma.js';
 import { VmaTree } from './vma-tree.js';
 import type { SimConfig, SimFile, SimState } from './state.js';
-import type { TraceKind, TraceStep } from './trace.js';
+import { LazyStep, type TraceKind, type TraceStep } from './trace.js';
 
 /**
  * The scratch space of one operation on one process: the kernel's view of a
@@ -41,8 +41,10 @@ export class MmWork {
     return this.vmas.size;
   }
 
-  note(kind: TraceKind, text: string, reasons?: readonly string[]): void {
-    this.trace.push(reasons ? { kind, text, reasons } : { kind, text });
+  /** Record a step; pass the text as a function when making it costs anything. */
+  note(kind: TraceKind, text: string | (() => string), reasons?: readonly string[]): void {
+    if (typeof text === 'function') this.trace.push(new LazyStep(kind, text, reasons));
+    else this.trace.push(reasons ? { kind, text, reasons } : { kind, text });
   }
 
   // --- lookup -------------------------------------------------------------

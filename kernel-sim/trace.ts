@@ -25,3 +25,22 @@ export interface TraceStep {
 }
 
 export type Trace = readonly TraceStep[];
+
+/**
+ * A step whose text is made only when someone reads it: bulk runs (replay,
+ * fuzzing, benchmarks) record traces for every operation and read few.
+ */
+export class LazyStep implements TraceStep {
+  private made: string | undefined;
+  constructor(
+    readonly kind: TraceKind,
+    private readonly make: () => string,
+    readonly reasons?: readonly string[],
+  ) {}
+  get text(): string {
+    return (this.made ??= this.make());
+  }
+  toJSON(): TraceStep {
+    return this.reasons ? { kind: this.kind, text: this.text, reasons: this.reasons } : { kind: this.kind, text: this.text };
+  }
+}

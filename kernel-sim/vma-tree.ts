@@ -85,6 +85,19 @@ function editAt(n: Node, r: number, edit: (vmas: Vma[], at: number) => void): No
   }
   const [i, rr] = childForRank(n, r);
   const replaced = editAt(n.children[i]!, rr, edit);
+  if (replaced.length === 1) {
+    // The common case: one child changed in place; patch this node's tables.
+    const c = replaced[0]!;
+    const children = n.children.slice();
+    children[i] = c;
+    const counts = n.counts.slice();
+    const size = sizeOf(c);
+    const delta = size - counts[i]!;
+    counts[i] = size;
+    const ends = n.ends.slice();
+    ends[i] = endOf(c);
+    return [{ leaf: false, children, counts, ends, size: n.size + delta }];
+  }
   const kids = withChildren(n, i, replaced);
   if (kids.length === 0) return [];
   return pack(kids);

@@ -89,7 +89,7 @@ function adviceFlags(advice: Advice, vma: Vma): VmFlags | 'EINVAL' | null {
 function behaviour(advice: Advice): Visit {
   return (w, vma, prev, start, end) => {
     if (hasAny(vma.flags, VM_SEALED) && DISCARD.has(advice) && isRoAnon(vma)) {
-      w.note('error', `${describe(vma)} is sealed read-only anonymous memory: ${advice} refused`);
+      w.note('error', () => `${describe(vma)} is sealed read-only anonymous memory: ${advice} refused`);
       fail('EPERM');
     }
     switch (advice) {
@@ -113,7 +113,7 @@ function behaviour(advice: Advice): Visit {
         let v = vma;
         if (!hasAny(v.flags, VM_MAYBE_GUARD)) {
           v = w.update(v, { ...v, flags: flagsOr(v.flags, VM_MAYBE_GUARD) });
-          w.note('flags', `${describe(v)} marked gu (VM_MAYBE_GUARD), no split`);
+          w.note('flags', () => `${describe(v)} marked gu (VM_MAYBE_GUARD), no split`);
         }
         if (isPrivateAnon(v)) v = anonVmaPrepare(w, v);
         w.addGuards(start, end);

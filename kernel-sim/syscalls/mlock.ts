@@ -27,7 +27,7 @@ function applyVmaLockFlags(w: MmWork, start: number, end: number, flags: VmFlags
   let cur: Vma | undefined = vma;
   while (cur && cur.start < end) {
     if (cur.start !== tmp) {
-      w.note('error', `hole before ${describe(cur)}`);
+      w.note('error', () => `hole before ${describe(cur!)}`);
       fail('ENOMEM');
     }
     const newflags = flagsOr(flagsAndNot(cur.flags, VM_LOCKED_MASK), flags);

@@ -54,7 +54,7 @@ export function sysMmap(w: MmWork, a: MmapArgs): number {
   if (lenBig === 0n) fail('ENOMEM');
   const pgoffBig = a.off >> 12n;
   if (w.mapCount > w.config.maxMapCount) {
-    w.note('error', `map_count ${w.mapCount} is above max_map_count`);
+    w.note('error', () => `map_count ${w.mapCount} is above max_map_count`);
     fail('ENOMEM');
   }
 
@@ -79,7 +79,7 @@ export function sysMmap(w: MmWork, a: MmapArgs): number {
   if (typeof placed !== 'number') fail(placed);
   const addr = placed;
   if (a.flags.noreplace && w.findIntersection(addr, addr + len)) {
-    w.note('error', `${hex(addr)}-${hex(addr + len)} is already mapped (MAP_FIXED_NOREPLACE)`);
+    w.note('error', () => `${hex(addr)}-${hex(addr + len)} is already mapped (MAP_FIXED_NOREPLACE)`);
     fail('EEXIST');
   }
 
@@ -163,7 +163,7 @@ export function mmapRegion(w: MmWork, m: MapRequest): Vma {
       hasClose: false,
     };
     w.insert(vma);
-    w.note('insert', `new VMA ${describe(vma)}`);
+    w.note('insert', () => `new VMA ${describe(vma!)}`);
   }
   void VM_SEALED;
   return vma;

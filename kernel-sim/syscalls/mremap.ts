@@ -99,7 +99,7 @@ function checkPrepVma(w: MmWork, r: Remap): void {
   const vma = r.vma;
   if (!vma) fail('EFAULT');
   if (hasAny(vma.flags, VM_SEALED)) {
-    w.note('error', `${describe(vma)} is sealed`);
+    w.note('error', () => `${describe(vma)} is sealed`);
     fail('EPERM');
   }
   const type = remapType(r);
@@ -158,7 +158,7 @@ function expandVma(w: MmWork, r: Remap): number {
     return r.addr;
   }
   if (!r.maymove) {
-    w.note('error', `cannot grow ${describe(vma)} in place and MREMAP_MAYMOVE was not given`);
+    w.note('error', () => `cannot grow ${describe(vma)} in place and MREMAP_MAYMOVE was not given`);
     fail('ENOMEM');
   }
   setNewAddr(w, r);
@@ -206,7 +206,7 @@ function mremapTo(w: MmWork, r: Remap): number {
  */
 function moveVma(w: MmWork, r: Remap): number {
   if (w.mapCount >= w.config.maxMapCount - 3) {
-    w.note('error', `map_count ${w.mapCount} is within 3 of max_map_count`);
+    w.note('error', () => `map_count ${w.mapCount} is within 3 of max_map_count`);
     fail('ENOMEM');
   }
   let vma = r.vma!;
@@ -223,7 +223,7 @@ function moveVma(w: MmWork, r: Remap): number {
     let changed: Vma = { ...src, flags: flagsAndNot(src.flags, VM_LOCKED_MASK) };
     if (newVma !== src && r.addr === src.start && r.addr + r.oldLen === src.end) {
       changed = { ...changed, anonVma: null, anonVmaChain: [] };
-      w.note('anon_vma', `${describe(src)} moved whole with MREMAP_DONTUNMAP: it loses its anon_vma`);
+      w.note('anon_vma', () => `${describe(src)} moved whole with MREMAP_DONTUNMAP: it loses its anon_vma`);
     }
     if (changed.flags !== src.flags || changed.anonVma !== src.anonVma) w.update(src, changed);
     return r.newAddr;

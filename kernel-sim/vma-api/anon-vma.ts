@@ -41,6 +41,6 @@ export function anonVmaPrepare(w: MmWork, vma: Vma): Vma {
   }
   const updated: Vma = { ...vma, anonVma: id, anonVmaChain: [id] };
   w.update(vma, updated);
-  w.note('anon_vma', `anon_vma ${id} ${how} for ${describe(vma)}`);
+  w.note('anon_vma', () => `anon_vma ${id} ${how} for ${describe(vma)}`);
   return updated;
 }

@@ -55,6 +55,6 @@ export function copyVma(w: MmWork, vma: Vma, addr: number, len: number, pgoff: n
   }
   const copy: Vma = { ...vma, start: addr, end, pgoff };
   w.insert(copy);
-  w.note('insert', `copy of ${describe(vma)} made at ${describe(copy)}${copy.anonVma ? ` sharing anon_vma ${copy.anonVma}` : ''}`);
+  w.note('insert', () => `copy of ${describe(vma)} made at ${describe(copy)}${copy.anonVma ? ` sharing anon_vma ${copy.anonVma}` : ''}`);
   return { newVma: copy, source: w.find(vma.start) ?? vma, vmg };
 }

@@ -18,11 +18,11 @@ export function gatherMunmapVmas(w: MmWork, start: number, end: number): Vma[] {
   if (!first) return [];
   if (start > first.start) {
     if (end < first.end && w.mapCount >= w.config.maxMapCount) {
-      w.note('error', `unmapping the middle of ${describe(first)} needs a split, but map_count ${w.mapCount} is at max_map_count`);
+      w.note('error', () => `unmapping the middle of ${describe(first!)} needs a split, but map_count ${w.mapCount} is at max_map_count`);
       fail('ENOMEM');
     }
     if (hasAny(first.flags, VM_SEALED)) {
-      w.note('error', `${describe(first)} is sealed`);
+      w.note('error', () => `${describe(first!)} is sealed`);
       fail('EPERM');
     }
     first = splitVmaUnchecked(w, first, start)[1];
@@ -31,7 +31,7 @@ export function gatherMunmapVmas(w: MmWork, start: number, end: number): Vma[] {
   let v: Vma | undefined = first;
   while (v && v.start < end) {
     if (hasAny(v.flags, VM_SEALED)) {
-      w.note('error', `${describe(v)} is sealed: cannot unmap ${hex(start)}-${hex(end)}`);
+      w.note('error', () => `${describe(v!)} is sealed: cannot unmap ${hex(start)}-${hex(end)}`);
       fail('EPERM');
     }
     if (v.end > end) v = splitVmaUnchecked(w, v, end)[0];
@@ -45,7 +45,7 @@ export function gatherMunmapVmas(w: MmWork, start: number, end: number): Vma[] {
 export function completeMunmap(w: MmWork, vmas: readonly Vma[], start: number, end: number): void {
   if (vmas.length > 0) {
     w.replace(vmas, []);
-    w.note('remove', `removed ${vmas.map(describe).join(', ')}`);
+    w.note('remove', () => `removed ${vmas.map(describe).join(', ')}`);
   }
   w.clearGuards(start, end);
 }

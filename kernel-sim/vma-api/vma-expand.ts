@@ -39,7 +39,7 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
       anonVma = next.anonVma;
       chain = next.anonVmaChain;
       vmg.anonVmaOutcome = 'duplicated';
-      w.note('anon_vma', `${describe(target)} takes anon_vma ${anonVma} from the removed next ${describe(next)}`);
+      w.note('anon_vma', () => `${describe(target)} takes anon_vma ${anonVma} from the removed next ${describe(next)}`);
     }
     removed.push(next);
   }
@@ -47,7 +47,7 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
     anonVma = vmg.copiedFrom.anonVma;
     chain = vmg.copiedFrom.anonVmaChain;
     vmg.anonVmaOutcome = 'duplicated';
-    w.note('anon_vma', `${describe(target)} takes anon_vma ${anonVma} from the moved VMA`);
+    w.note('anon_vma', () => `${describe(target)} takes anon_vma ${anonVma} from the moved VMA`);
   }
   const grown: Vma = {
     ...target,
@@ -61,7 +61,7 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
   // Everything from the target to the absorbed next is replaced by the grown VMA.
   const olds = w.range(Math.min(vmg.start, target.start), Math.max(vmg.end, target.end));
   w.replace(olds, [grown]);
-  w.note('expand', `${describe(target)} expanded to ${describe(grown)}${removed.length ? `, removing ${removed.map(describe).join(', ')}` : ''}`);
+  w.note('expand', () => `${describe(target)} expanded to ${describe(grown)}${removed.length ? `, removing ${removed.map(describe).join(', ')}` : ''}`);
   vmg.state = 'success';
   vmg.target = grown;
   vmg.removed = removed;

@@ -37,11 +37,11 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
   vmg.state = 'nomerge';
 
   if (isSpecial(vmg.flags)) {
-    w.note('no-merge', `${range} is special (VM_SPECIAL): never merged`);
+    w.note('no-merge', () => `${range} is special (VM_SPECIAL): never merged`);
     return undefined;
   }
   if (!leftSide && !rightSide) {
-    w.note('no-merge', `${range} touches neither edge of ${describe(middle)}: no merge possible`);
+    w.note('no-merge', () => `${range} touches neither edge of ${describe(middle)}: no merge possible`);
     return undefined;
   }
 
@@ -49,7 +49,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
   if (leftSide && prev && prev !== middle && prev.end === start) {
     const reasons = mergeAfterReasons(vmg, prev, w.config);
     mergeLeft = reasons.length === 0;
-    if (!mergeLeft) w.note('no-merge', `prev ${describe(prev)} does not merge with ${range}`, reasons);
+    if (!mergeLeft) w.note('no-merge', () => `prev ${describe(prev)} does not merge with ${range}`, reasons);
   }
   let mergeRight = false;
   let next: Vma | undefined;
@@ -60,19 +60,19 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
       const reasons = mergeBeforeReasons(vmg, next, w.config);
       if (reasons.length === 0 && mergeLeft) reasons.push(...prevNextAnonReasons(prev!, next));
       mergeRight = reasons.length === 0;
-      if (!mergeRight) w.note('no-merge', `next ${describe(next)} does not merge with ${range}`, reasons);
+      if (!mergeRight) w.note('no-merge', () => `next ${describe(next!)} does not merge with ${range}`, reasons);
     }
   }
   if (!mergeLeft && !mergeRight) return undefined;
 
   const removeMiddle = leftSide && rightSide;
   if (removeMiddle && middle.hasClose) {
-    w.note('no-merge', `${describe(middle)} has a close hook and would be removed: no merge`, ['the modified VMA has vm_ops->close']);
+    w.note('no-merge', () => `${describe(middle)} has a close hook and would be removed: no merge`, ['the modified VMA has vm_ops->close']);
     return undefined;
   }
   if (mergeLeft && mergeRight && next!.hasClose) {
     mergeRight = false;
-    w.note('no-merge', `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
+    w.note('no-merge', () => `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
   }
   if (vmg.failPrealloc) {
     vmg.state = 'nomem';
@@ -89,7 +89,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
   const dup = (dst: Vma, src: Vma): Pick<Vma, 'anonVma' | 'anonVmaChain'> => {
     if (!dst.anonVma && src.anonVma) {
       vmg.anonVmaOutcome = 'duplicated';
-      w.note('anon_vma', `${describe(dst)} takes anon_vma ${src.anonVma} from ${describe(src)}`);
+      w.note('anon_vma', () => `${describe(dst)} takes anon_vma ${src.anonVma} from ${describe(src)}`);
       return { anonVma: src.anonVma, anonVmaChain: src.anonVmaChain };
     }
     vmg.anonVmaOutcome = dst.anonVma ? 'kept' : 'none';
@@ -128,7 +128,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
       w.replace([middle, next!], [rest, target]);
     }
   }
-  w.note('merge', `${range} merged (${caseName}): now ${describe(target)}${removed.length ? `; removed ${removed.map(describe).join(', ')}` : ''}`);
+  w.note('merge', () => `${range} merged (${caseName}): now ${describe(target)}${removed.length ? `; removed ${removed.map(describe).join(', ')}` : ''}`);
   vmg.state = 'success';
   vmg.target = target;
   vmg.removed = removed;

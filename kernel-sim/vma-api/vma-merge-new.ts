@@ -25,7 +25,7 @@ export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefine
   vmg.state = 'nomerge';
   const range = rangeString(vmg.start, vmg.end);
   if (isSpecial(vmg.flags)) {
-    w.note('no-merge', `${range} is a special mapping (VM_SPECIAL): never merged`);
+    w.note('no-merge', () => `${range} is a special mapping (VM_SPECIAL): never merged`);
     return undefined;
   }
   if (!prev && !next) return undefined;
@@ -34,14 +34,14 @@ export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefine
   if (prev && prev.end === vmg.start) {
     const reasons = mergeAfterReasons(vmg, prev, w.config);
     canLeft = reasons.length === 0;
-    if (!canLeft) w.note('no-merge', `prev ${describe(prev)} does not merge with ${range}`, reasons);
+    if (!canLeft) w.note('no-merge', () => `prev ${describe(prev)} does not merge with ${range}`, reasons);
   }
   let canRight = false;
   if (!vmg.justExpand && next && vmg.end === next.start) {
     const reasons = mergeBeforeReasons(vmg, next, w.config);
     if (reasons.length === 0 && canLeft) reasons.push(...prevNextAnonReasons(prev!, next));
     canRight = reasons.length === 0;
-    if (!canRight) w.note('no-merge', `next ${describe(next)} does not merge with ${range}`, reasons);
+    if (!canRight) w.note('no-merge', () => `next ${describe(next)} does not merge with ${range}`, reasons);
   }
 
   const wantedEnd = vmg.end;
@@ -56,13 +56,13 @@ export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefine
     if (canRight && next!.hasClose) {
       vmg.end = wantedEnd;
       canRight = false;
-      w.note('no-merge', `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
+      w.note('no-merge', () => `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
     }
   }
   if (!vmg.target) return undefined;
   const kind = canLeft && canRight ? 'prev and next' : canLeft ? 'prev' : 'next';
   const before = describe(vmg.target);
   const merged = vmaExpand(w, vmg);
-  if (merged) w.note('merge', `new range ${range} merged with ${kind}: ${before} became ${describe(merged)}`);
+  if (merged) w.note('merge', () => `new range ${range} merged with ${kind}: ${before} became ${describe(merged)}`);
   return merged;
 }

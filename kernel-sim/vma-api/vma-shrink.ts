@@ -13,6 +13,6 @@ export function vmaShrink(w: MmWork, vma: Vma, start: number, end: number): Vma 
   w.update(vma, shrunk);
   w.clearGuards(vma.start, start);
   w.clearGuards(end, vma.end);
-  w.note('shrink', `${describe(vma)} shrunk to ${describe(shrunk)}`);
+  w.note('shrink', () => `${describe(vma)} shrunk to ${describe(shrunk)}`);
   return shrunk;
 }

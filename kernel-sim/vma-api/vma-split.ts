@@ -15,14 +15,14 @@ export function splitVmaUnchecked(w: MmWork, vma: Vma, addr: number): [Vma, Vma]
   const lower: Vma = { ...vma, end: addr };
   const upper: Vma = { ...vma, start: addr, pgoff: vma.pgoff + (addr - vma.start) / PAGE_SIZE };
   w.replace([vma], [lower, upper]);
-  w.note('split', `split ${describe(vma)} at ${hex(addr)}`);
+  w.note('split', () => `split ${describe(vma)} at ${hex(addr)}`);
   return [lower, upper];
 }
 
 /** split_vma: as above, but refused with ENOMEM at max_map_count. */
 export function splitVma(w: MmWork, vma: Vma, addr: number): [Vma, Vma] {
   if (w.mapCount >= w.config.maxMapCount) {
-    w.note('error', `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${w.mapCount} has reached max_map_count ${w.config.maxMapCount}`);
+    w.note('error', () => `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${w.mapCount} has reached max_map_count ${w.config.maxMapCount}`);
     fail('ENOMEM');
   }
   return splitVmaUnchecked(w, vma, addr);
