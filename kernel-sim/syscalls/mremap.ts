@@ -269,9 +269,14 @@ function remapMove(w: MmWork, r: Remap): number {
   let lastEnd = 0;
   let seen = false;
   let from = start;
-  for (;;) {
+  while (from < end) {
     const vma = w.findIntersection(from, end);
     if (!vma) break;
+    // A VMA reaching below `from` was already handled (a merge at the destination grew it).
+    if (seen && vma.start < from) {
+      from = vma.end;
+      continue;
+    }
     if (!seen && start < vma.start) fail('EFAULT');
     const addr = Math.max(vma.start, start);
     const len = Math.min(end, vma.end) - addr;
