@@ -128,7 +128,10 @@ export function runVmaCommand(w: MmWork, cmd: VmaCommand): string | number {
       const [start, end] = range(cmd.start, cmd.end);
       const vma = holding(w, start, end);
       const prev = start > vma.start ? vma : w.prevOf(vma);
-      const { vma: done } = vmaModify(w, prev, vma, start, end, { flags: flagsOf(cmd.flags), failPrealloc: cmd.failPrealloc });
+      const flags = flagsOf(cmd.flags);
+      // Merge and split both preallocate: either failing refuses the whole line.
+      if (cmd.failPrealloc) fail('ENOMEM');
+      const { vma: done } = vmaModify(w, prev, vma, start, end, { flags });
       return rangeString(done.start, done.end);
     }
     case 'vma-expand': {
