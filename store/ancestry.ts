@@ -5,9 +5,7 @@
  * Every event keeps one extra pointer, `jump`, chosen when it is created
  * (skew-binary jump pointers, Myers 1983): from any event, following `jump`
  * where it does not overshoot and `parent` otherwise reaches any ancestor in
- * O(log depth) steps. The jump's depth depends only on the event's depth, so
- * two events at equal depth jump in step, which is what `lowestCommonAncestor`
- * relies on.
+ * O(log depth) steps: about 50 lookups at a depth of a million.
  */
 
 export interface AncestryLinks {
@@ -34,30 +32,6 @@ export function ancestorAtDepth(seq: number, depth: number, node: AncestryLookup
     const j = node(n.jump);
     x = j.depth >= depth ? n.jump : n.parent!;
     n = x === n.jump ? j : node(x);
-  }
-  return x;
-}
-
-export function isAncestorOrSelf(ancestor: number, seq: number, node: AncestryLookup): boolean {
-  const d = node(ancestor).depth;
-  return node(seq).depth >= d && ancestorAtDepth(seq, d, node) === ancestor;
-}
-
-export function lowestCommonAncestor(a: number, b: number, node: AncestryLookup): number {
-  const da = node(a).depth;
-  const db = node(b).depth;
-  let x = da > db ? ancestorAtDepth(a, db, node) : a;
-  let y = db > da ? ancestorAtDepth(b, da, node) : b;
-  while (x !== y) {
-    const nx = node(x);
-    const ny = node(y);
-    if (nx.jump !== ny.jump) {
-      x = nx.jump;
-      y = ny.jump;
-    } else {
-      x = nx.parent!;
-      y = ny.parent!;
-    }
   }
   return x;
 }

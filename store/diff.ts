@@ -12,7 +12,7 @@
  * (the kernel's expanded prev) as changed and the one it absorbed as removed.
  */
 import type { Vma } from '../kernel-sim/vma.js';
-import type { NoSuchEvent } from './history.js';
+import { noSuchEvent, type NoSuchEvent } from './history.js';
 
 export type VmaField = 'range' | 'pgoff' | 'flags' | 'file' | 'anonVma' | 'anonVmaChain' | 'anonName' | 'hasClose';
 
@@ -140,17 +140,7 @@ export function diffEvents<S>(
   vmasOf: (state: S) => readonly Vma[],
 ): { readonly ok: true; readonly diff: VmaDiff } | { readonly ok: false; readonly error: NoSuchEvent } {
   for (const seq of [a, b]) {
-    if (history.stateAt(seq) === undefined) {
-      return {
-        ok: false,
-        error: {
-          kind: 'no-such-event',
-          seq,
-          newest: history.newest,
-          message: `There is no event ${seq}: events are numbered 0 to ${history.newest}.`,
-        },
-      };
-    }
+    if (history.stateAt(seq) === undefined) return { ok: false, error: noSuchEvent(seq, history.newest) };
   }
   return { ok: true, diff: diffVmas(vmasOf(history.stateAt(a)!), vmasOf(history.stateAt(b)!)) };
 }

@@ -22,17 +22,11 @@ export interface HistoryEvent<S, C, R> {
 
 /**
  * The history's own record of an event: the public fields plus immutable
- * links that make ancestry and redo questions cheap (see ancestry.ts and
- * redo-memory.ts).
+ * links that make ancestry questions cheap (ancestry.ts) and list children.
  */
 export interface EventNode<S, C, R> extends HistoryEvent<S, C, R> {
   /** Skew-binary jump pointer: an ancestor, for O(log n) level-ancestor and LCA. */
   readonly jump: number;
-  /**
-   * Top of the first-child chain that holds this event: the event itself if
-   * it is not its parent's oldest child, else its parent's chain top.
-   */
-  readonly chainTop: number;
   /** The parent's newest child before this one was added (-1 if none): children form a list. */
   readonly prevSibling: number;
 }

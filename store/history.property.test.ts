@@ -133,18 +133,27 @@ describe('history properties', () => {
     );
   });
 
-  test('branches: one per event without children, each path the real path', () => {
+  test('branches: one per event without children; own parts cover every event once and join the paths', () => {
+    const expand = (runs: readonly { first: number; last: number }[]) =>
+      runs.flatMap((r) => Array.from({ length: r.last - r.first + 1 }, (_, i) => r.first + i));
     fc.assert(
       fc.property(session(), (ops) => {
         const h = run(ops);
         const branches = h.branches();
         const leaves = h.list().entries.filter((e) => e.childCount === 0).map((e) => e.seq);
         expect(branches.map((b) => b.head)).toEqual(leaves);
+        const owned: number[] = [];
         for (const b of branches) {
-          const expanded = b.path.flatMap((r) => Array.from({ length: r.last - r.first + 1 }, (_, i) => r.first + i));
-          expect(expanded).toEqual(h.path(b.head));
-          expect(b.containsCurrent).toBe(expanded.includes(h.position));
+          const own = expand(b.own);
+          owned.push(...own);
+          const path = h.path(b.head);
+          expect(expand(h.pathRuns(b.head))).toEqual(path);
+          expect(b.path).toEqual(h.pathRuns(b.head));
+          // The path is the fork's path followed by the branch's own events.
+          expect(path).toEqual([...(b.forkedFrom === null ? [] : h.path(b.forkedFrom)), ...own]);
+          expect(b.containsCurrent).toBe(path.includes(h.position));
         }
+        expect(owned.sort((x, y) => x - y)).toEqual(Array.from({ length: h.size }, (_, i) => i));
         expect(branches.some((b) => b.containsCurrent)).toBe(true);
       }),
       { numRuns: 80 },

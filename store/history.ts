@@ -27,15 +27,23 @@
  *   redo's memory they are moves like goto. On a history without branches
  *   and without gotos they step exactly like undo and redo.
  */
-import type { Draft } from 'immer';
 import { ancestorAtDepth, jumpForChild } from './ancestry.js';
 import type { EventNode, HistoryEvent } from './event.js';
 import { produce } from './immer.js';
-import { NO_LINKS, withChild, type EventLinks } from './links.js';
-import { findBranches, listEvents, type Branch, type HistoryListing, type ListOptions, type TreeView } from './listing.js';
+import {
+  findBranches,
+  listEvents,
+  pathRuns,
+  type Branch,
+  type HistoryListing,
+  type ListOptions,
+  type SeqRange,
+  type TreeView,
+} from './listing.js';
 import { PVec } from './pvec.js';
 import type { Reducer } from './reducer.js';
-import { recordMove, redoChild, type LinksTable } from './redo-memory.js';
+import { logDeparture, redoStep, type RedoScan } from './redo-memory.js';
+import { Trail } from './trail.js';
 
 export interface HistoryOptions<S, C, R> {
   readonly reducer: Reducer<S, C, R>;
@@ -76,6 +84,10 @@ export interface NoSuchEvent {
   readonly message: string;
 }
 
+export function noSuchEvent(seq: number, newest: number): NoSuchEvent {
+  return { kind: 'no-such-event', seq, newest, message: `There is no event ${seq}: events are numbered 0 to ${newest}.` };
+}
+
 export type GotoResult<S, C, R> = ({ readonly ok: true } & Moved<S, C, R>) | { readonly ok: false; readonly error: NoSuchEvent };
 
 interface Config<S, C, R> {
@@ -85,19 +97,22 @@ interface Config<S, C, R> {
   readonly clock: () => number;
 }
 
-/** The history's bookkeeping record; updated with Immer, everything large in it is a PVec. */
+/**
+ * The history's bookkeeping record, updated with Immer's produce. Everything
+ * large in it is a persistent vector or a Trail: class instances that Immer
+ * keeps by reference instead of drafting.
+ */
 interface Book<S, C, R> {
   current: number;
-  /** Counts moves, to order them for redo's memory. */
-  tick: number;
   events: PVec<EventNode<S, C, R>>;
-  links: LinksTable;
-  /** Positions made current, oldest first, for back and forward. */
-  trail: PVec<number>;
-  /** Index in `trail` of the current position. */
-  trailAt: number;
-  /** Entries of `trail` in use; those after trailAt are what forward returns to. */
-  trailLength: number;
+  /** Per event, its newest child or -1; the children list on through EventNode.prevSibling. */
+  newestChild: PVec<number>;
+  /** Where each move that could leave a subtree started, oldest first: redo's memory. */
+  departures: PVec<number>;
+  /** Set by redo for the next redo from where it stopped; any other change drops it. */
+  redoScan: RedoScan | null;
+  /** Positions made current, for back and forward. */
+  trail: Trail;
 }
 
 export class History<S, C, R> {
@@ -125,19 +140,17 @@ export class History<S, C, R> {
       time: opts.startTime ?? clock(),
       state: opts.initial,
       jump: 0,
-      chainTop: 0,
       prevSibling: -1,
     };
     return new History(
       { reducer: opts.reducer, canonical: opts.canonical, summarize: opts.summarize ?? defaultSummary, clock },
       {
         current: 0,
-        tick: 0,
         events: PVec.empty<EventNode<S, C, R>>().push(start),
-        links: PVec.empty<EventLinks | undefined>().push(undefined),
-        trail: PVec.empty<number>().push(0),
-        trailAt: 0,
-        trailLength: 1,
+        newestChild: PVec.empty<number>().push(-1),
+        departures: PVec.empty<number>(),
+        redoScan: null,
+        trail: Trail.start(0),
       },
     );
   }
@@ -176,13 +189,13 @@ export class History<S, C, R> {
   /** The children of an event, oldest first. */
   children(seq: number): number[] {
     const out: number[] = [];
-    for (let c = (this.#book.links.get(seq) ?? NO_LINKS).newestChild; c >= 0; c = this.#node(c).prevSibling) out.push(c);
+    for (let c = this.#book.newestChild.get(seq) ?? -1; c >= 0; c = this.#node(c).prevSibling) out.push(c);
     return out.reverse();
   }
 
   /** Whether the current event has no children: a new command continues its branch without forking. */
   get atHead(): boolean {
-    return (this.#book.links.get(this.#book.current) ?? NO_LINKS).childCount === 0;
+    return this.#book.newestChild.get(this.#book.current) === -1;
   }
 
   /** Whether `a` lies on the path from event 0 to `b` (a === b counts). */
@@ -208,7 +221,6 @@ export class History<S, C, R> {
     const parent = this.#node(book.current);
     const { state, result } = this.#config.reducer.apply(parent.state, cmd);
     const seq = book.events.size;
-    const parentLinks = book.links.get(parent.seq) ?? NO_LINKS;
     const node: EventNode<S, C, R> = {
       seq,
       parent: parent.seq,
@@ -220,14 +232,14 @@ export class History<S, C, R> {
       time: opts.time ?? this.#config.clock(),
       state,
       jump: jumpForChild(parent.seq, this.#node),
-      chainTop: parentLinks.childCount === 0 ? parent.chainTop : seq,
-      prevSibling: parentLinks.newestChild,
+      prevSibling: book.newestChild.get(parent.seq)!,
     };
     const next = produce(book, (d) => {
-      d.events = d.events.push(node);
-      d.links = d.links.set(parent.seq, withChild(parentLinks, seq)).push(undefined);
+      d.events = book.events.push(node);
+      d.newestChild = book.newestChild.set(parent.seq, seq).push(-1);
       d.current = seq;
-      visit(d, seq);
+      d.trail = book.trail.visit(seq);
+      if (book.redoScan !== null) d.redoScan = null;
     });
     return { history: new History(this.#config, next), event: node };
   }
@@ -236,78 +248,73 @@ export class History<S, C, R> {
     checkCount(n);
     const depth = this.#node(this.#book.current).depth;
     const target = ancestorAtDepth(this.#book.current, Math.max(0, depth - n), this.#node);
-    return this.#moveTo('undo', target, depth - this.#node(target).depth, true);
+    return this.#moveTo('undo', target, depth - this.#node(target).depth);
   }
 
   redo(n = 1): Moved<S, C, R> {
     checkCount(n);
-    let target = this.#book.current;
+    const book = this.#book;
+    const tree = { node: this.#node, newestChild: book.newestChild };
+    let target = book.current;
+    let scan = book.redoScan;
     let steps = 0;
     for (; steps < n; steps++) {
-      const child = redoChild(this.#book.links, target, this.#node);
-      if (child === null) break;
-      target = child;
+      const step = redoStep(book.departures, target, scan, tree);
+      if (step.child === null) break;
+      target = step.child;
+      scan = step.scan;
     }
-    return this.#moveTo('redo', target, steps, true);
+    return this.#moveTo('redo', target, steps, undefined, scan);
   }
 
   /** Where one redo step would go, or null when there is nothing to redo. */
   redoTarget(): number | null {
-    return redoChild(this.#book.links, this.#book.current, this.#node);
+    const book = this.#book;
+    return redoStep(book.departures, book.current, book.redoScan, { node: this.#node, newestChild: book.newestChild }).child;
   }
 
   goto(seq: number): GotoResult<S, C, R> {
-    if (!this.has(seq)) {
-      return {
-        ok: false,
-        error: {
-          kind: 'no-such-event',
-          seq,
-          newest: this.newest,
-          message: `There is no event ${seq}: events are numbered 0 to ${this.newest}.`,
-        },
-      };
-    }
-    return { ok: true, ...this.#moveTo('goto', seq, seq === this.#book.current ? 0 : 1, true) };
+    if (!this.has(seq)) return { ok: false, error: noSuchEvent(seq, this.newest) };
+    return { ok: true, ...this.#moveTo('goto', seq, seq === this.#book.current ? 0 : 1) };
   }
 
   back(n = 1): Moved<S, C, R> {
     checkCount(n);
-    const steps = Math.min(n, this.#book.trailAt);
-    return this.#trailStep('back', -steps);
+    return this.#trailStep('back', -Math.min(n, this.#book.trail.back));
   }
 
   forward(n = 1): Moved<S, C, R> {
     checkCount(n);
-    const steps = Math.min(n, this.#book.trailLength - 1 - this.#book.trailAt);
-    return this.#trailStep('forward', steps);
+    return this.#trailStep('forward', Math.min(n, this.#book.trail.forward));
   }
 
   /** How many steps back / forward can go. */
   get trailRoom(): { readonly back: number; readonly forward: number } {
-    return { back: this.#book.trailAt, forward: this.#book.trailLength - 1 - this.#book.trailAt };
+    return { back: this.#book.trail.back, forward: this.#book.trail.forward };
   }
 
   #trailStep(kind: 'back' | 'forward', delta: number): Moved<S, C, R> {
     if (delta === 0) return { history: this, kind, from: this.#book.current, to: this.#book.current, steps: 0 };
-    const at = this.#book.trailAt + delta;
-    const moved = this.#moveTo(kind, this.#book.trail.get(at)!, 0, false);
-    const next = produce(moved.history.#book, (d) => {
-      d.trailAt = at;
-    });
-    return { ...moved, steps: Math.abs(delta), history: new History(this.#config, next) };
+    const { trail, position } = this.#book.trail.step(delta);
+    return this.#moveTo(kind, position, Math.abs(delta), trail);
   }
 
-  /** Move the position to `target`, keeping redo's memory; `visits` adds the move to the back/forward trail. */
-  #moveTo(kind: MoveKind, target: number, steps: number, visits: boolean): Moved<S, C, R> {
+  /**
+   * Move the position to `target`, keeping redo's memory. The trail after
+   * the move is given by back and forward; any other move visits `target`.
+   */
+  #moveTo(kind: MoveKind, target: number, steps: number, trail?: Trail, redoScan: RedoScan | null = null): Moved<S, C, R> {
     const book = this.#book;
     const from = book.current;
-    if (target === from) return { history: this, kind, from, to: from, steps: 0 };
+    if (target === from && trail === undefined) return { history: this, kind, from, to: from, steps: 0 };
     const next = produce(book, (d) => {
-      d.tick = book.tick + 1;
-      d.links = recordMove(book.links, from, target, d.tick, this.#node);
-      d.current = target;
-      if (visits) visit(d, target);
+      if (target !== from) {
+        // Redo only goes down: it cannot leave a subtree.
+        if (kind !== 'redo') d.departures = logDeparture(book.departures, from, this.#node);
+        d.current = target;
+      }
+      d.trail = trail ?? book.trail.visit(target);
+      if (book.redoScan !== redoScan) d.redoScan = redoScan;
     });
     return { history: new History(this.#config, next), kind, from, to: target, steps };
   }
@@ -317,9 +324,14 @@ export class History<S, C, R> {
     return listEvents(this.#view(), opts);
   }
 
-  /** Every branch head (an event without children) with its path from event 0. */
+  /** Every branch head (an event without children), with the events that are the branch's own. */
   branches(): Branch[] {
     return findBranches(this.#view());
+  }
+
+  /** The path from event 0 to `seq` as runs of consecutive numbers (empty if there is no such event). */
+  pathRuns(seq: number): SeqRange[] {
+    return this.has(seq) ? pathRuns(this.#view(), seq) : [];
   }
 
   #view(): TreeView {
@@ -327,7 +339,7 @@ export class History<S, C, R> {
       size: this.size,
       current: this.#book.current,
       node: this.#node,
-      childCount: (seq) => (this.#book.links.get(seq) ?? NO_LINKS).childCount,
+      newestChild: (seq) => this.#book.newestChild.get(seq)!,
       range: (from, to) => this.#book.events.range(from, to),
     };
   }
@@ -336,14 +348,6 @@ export class History<S, C, R> {
   toJSON(): { readonly events: number; readonly position: number } {
     return { events: this.size, position: this.position };
   }
-}
-
-/** Record a newly current position on the back/forward trail, dropping what forward would return to. */
-function visit(d: Draft<Pick<Book<unknown, unknown, unknown>, 'trail' | 'trailAt' | 'trailLength'>>, seq: number): void {
-  const at = d.trailAt + 1;
-  d.trail = at < d.trail.size ? d.trail.set(at, seq) : d.trail.push(seq);
-  d.trailAt = at;
-  d.trailLength = at + 1;
 }
 
 function checkCount(n: number): void {

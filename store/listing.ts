@@ -7,7 +7,8 @@ export interface TreeView {
   readonly size: number;
   readonly current: number;
   node(seq: number): EventNode<unknown, unknown, unknown>;
-  childCount(seq: number): number;
+  /** The event's newest child, or -1. */
+  newestChild(seq: number): number;
   /** Events from `from` to `to` (exclusive), in number order. */
   range(from: number, to: number): Iterable<EventNode<unknown, unknown, unknown>>;
 }
@@ -49,10 +50,20 @@ export interface Branch {
   readonly head: number;
   /** Number of events from event 0 to the head. */
   readonly depth: number;
-  /** The events from 0 to the head, as runs of consecutive numbers. */
-  readonly path: readonly SeqRange[];
-  /** The current position lies on this path. */
+  /**
+   * Where the branch leaves the branches listed before it: the last event it
+   * shares with them. Null for the first branch, which starts at event 0.
+   */
+  readonly forkedFrom: number | null;
+  /** The branch's own events, after forkedFrom up to the head, as runs of consecutive numbers. */
+  readonly own: readonly SeqRange[];
+  /** The current position lies on the path from event 0 to the head. */
   readonly containsCurrent: boolean;
+  /**
+   * The whole path from event 0 to the head, as runs of consecutive numbers;
+   * computed when first read (O(depth)).
+   */
+  readonly path: readonly SeqRange[];
 }
 
 export function listEvents(view: TreeView, opts: ListOptions): HistoryListing {
@@ -71,12 +82,18 @@ export function listEvents(view: TreeView, opts: ListOptions): HistoryListing {
       text: e.text,
       summary: e.summary,
       time: e.time,
-      childCount: view.childCount(e.seq),
+      childCount: childCount(view, e.seq),
       onPath: onPath(e),
       isCurrent: e.seq === view.current,
     });
   }
   return { current: view.current, newest, entries };
+}
+
+function childCount(view: TreeView, seq: number): number {
+  let n = 0;
+  for (let c = view.newestChild(seq); c >= 0; c = view.node(c).prevSibling) n++;
+  return n;
 }
 
 /**
@@ -100,23 +117,56 @@ function pathMarker(
   return (e) => marks[e.seq - from] === 1;
 }
 
+/**
+ * The branches, oldest head first. Each lists its own events eagerly and its
+ * whole path only when asked: listing every path at once repeats the shared
+ * events in each (20,000 branches along a million events make billions).
+ */
 export function findBranches(view: TreeView): Branch[] {
-  // runStart[e]: first event of the run of consecutive numbers ending at e.
-  const runStart = new Int32Array(view.size);
   const heads: number[] = [];
-  for (const e of view.range(0, view.size)) {
-    runStart[e.seq] = e.parent !== null && e.parent === e.seq - 1 ? runStart[e.seq - 1]! : e.seq;
-    if (view.childCount(e.seq) === 0) heads.push(e.seq);
-  }
+  for (const e of view.range(0, view.size)) if (view.newestChild(e.seq) < 0) heads.push(e.seq);
+  const claimed = new Uint8Array(view.size);
+  const cur = view.node(view.current);
   return heads.map((head) => {
-    const path: SeqRange[] = [];
-    let containsCurrent = false;
-    for (let x: number | null = head; x !== null; ) {
-      const first: number = runStart[x]!;
-      path.push({ first, last: x });
-      if (view.current >= first && view.current <= x) containsCurrent = true;
-      x = view.node(first).parent;
+    const mine: number[] = [];
+    let x: number | null = head;
+    for (; x !== null && claimed[x] === 0; x = view.node(x).parent) {
+      claimed[x] = 1;
+      mine.push(x);
     }
-    return { head, depth: view.node(head).depth, path: path.reverse(), containsCurrent };
+    const h = view.node(head);
+    const containsCurrent = h.depth >= cur.depth && ancestorAtDepth(head, cur.depth, (s) => view.node(s)) === cur.seq;
+    let path: SeqRange[] | undefined;
+    return {
+      head,
+      depth: h.depth,
+      forkedFrom: x,
+      own: toRuns(mine.reverse()),
+      containsCurrent,
+      get path() {
+        return (path ??= pathRuns(view, head));
+      },
+    };
   });
+}
+
+/** The events from 0 to `seq` as runs of consecutive numbers (O(depth)). */
+export function pathRuns(view: TreeView, seq: number): SeqRange[] {
+  const path: number[] = [];
+  for (let x: number | null = seq; x !== null; x = view.node(x).parent) path.push(x);
+  return toRuns(path.reverse());
+}
+
+function toRuns(path: readonly number[]): SeqRange[] {
+  const runs: SeqRange[] = [];
+  let first = -1;
+  for (let i = 0; i < path.length; i++) {
+    const s = path[i]!;
+    if (first < 0) first = s;
+    if (i + 1 === path.length || path[i + 1] !== s + 1) {
+      runs.push({ first, last: s });
+      first = -1;
+    }
+  }
+  return runs;
 }

@@ -4,107 +4,102 @@
  * newest child".
  *
  * A child c of p is "left" when the current position moves from inside c's
- * subtree to outside it. Only moves that go up or across can do that (undo,
- * goto, back, forward); appends and redo only go down.
+ * subtree to outside it. Writing "p last left c" on every event of the path
+ * a move leaves would make a goto from event 1,000,000 to event 1 write a
+ * million records. Instead every move that can leave a subtree (undo, goto,
+ * back, forward; not append or redo, which only go down) adds the event it
+ * started from to a log, and:
  *
- * Writing "p last left c" on every event of the path a move leaves would make
- * a goto from event 1,000,000 to event 1 on one branch write a million
- * records. Instead the tree is cut into first-child chains (an event
- * continues its parent's chain when it is the parent's oldest child; chains
- * never change once made). A move from X to Y, with lowest common ancestor
- * L, leaves the path X..L, which crosses a few chains. The move records:
+ *   At p, the child most recently left is the child on the way to the newest
+ *   logged start strictly below p; if no logged start is below p, no child
+ *   was ever left (redo takes the newest child).
  *
- *  - on each chain it crosses, one Departure (tick, depth of the deepest
- *    event of that chain on the path), kept on the chain's top event;
- *  - on each event where the path steps up from a non-first child (a chain
- *    top) into its parent, one Crossing (tick, that child).
+ * Why: redo asks at p when the position is p. Let X be the newest logged
+ * start strictly below p, c the child of p above it. Had the move from X
+ * stayed inside c's subtree, the position would have had to leave that
+ * subtree later to reach p, by a move starting below p, newer than X's. So
+ * the move from X left c's subtree, and every other child was left by an
+ * older move, since each such move started below p too.
  *
- *        0                  chains: 0-1-2-3-4 (top 0) and 5-6 (top 5)
- *        └ 1
- *          └ 2              A move from 6 to 1 records Departure(t, 4) on
- *            ├ 3 ─ 4        chain 5 (depth of 6), Crossing(t, 5) on event 2
- *            └ 5 ─ 6        and Departure(t, 2) on chain 0 (depth of 2). A
- *                           later redo at 2 goes to 5, then to 6.
+ *        0                  After 6 → goto 1 → redo: the log's newest
+ *        └ 1                entry below 1 is 6, so redo goes 2, then 5
+ *          └ 2              (toward 6, not to 3), then 6.
+ *            ├ 3 ─ 4
+ *            └ 5 ─ 6
  *
- * Redo at p compares two candidates: the first child, last left at the tick
- * of the newest Departure on p's chain whose depth is below p; and the child
- * named by p's Crossing, left at its tick. The later one wins; with neither,
- * the newest child. A move's cost is one record per chain crossed (one for a
- * history without branches), plus an O(log n) lowest-common-ancestor search.
- *
- * Why the newest Departure below p is the one that left the first child's
- * subtree even though some Departures are recorded by moves that stayed
- * inside it (their L lies below p): redo asks at p, when the position is p,
- * outside that subtree. The last move that started inside the subtree must
- * have left it, and it passed p's chain below p, so no record there is newer.
- * Crossings need no such argument: a move records one only on an event at
- * or below its L, whose child it really left.
- *
- * A Departure makes every older one on the same chain with a depth not
- * greater than its own useless (it answers every question they answer, and
- * is newer), so each chain keeps a stack whose depths decrease from bottom to
- * top while ticks increase: "the newest Departure deeper than d" is a binary
- * search.
+ * So a move costs one log append, O(log n) wherever it goes. Redo at p scans
+ * the log from its newest entry for one below p (an O(log n) ancestor test
+ * each). Two things keep the scans short:
+ *  - An entry X is useless once a newer entry lies strictly below X's
+ *    parent: X can only answer at ancestors of its parent, and there the
+ *    newer one answers first. Each push drops such entries from the top of
+ *    the log, which covers going back and forth along one branch.
+ *  - A redo walk goes down, so entries that are not below p are not below
+ *    p's children either: a walk scans each entry at most once, and the
+ *    RedoScan it leaves lets the next redo from the same place go on where
+ *    this one stopped.
  */
-import { lowestCommonAncestor, type AncestryLinks } from './ancestry.js';
-import { NO_LINKS, type Departure, type EventLinks } from './links.js';
-import { PVec } from './pvec.js';
+import { ancestorAtDepth, type AncestryLinks } from './ancestry.js';
+import type { PVec } from './pvec.js';
 
-export interface ChainNode extends AncestryLinks {
-  readonly chainTop: number;
+/**
+ * Where a redo scan stopped: entries of the log after `index` are not below
+ * `at`. Valid until the next move or append, which drop it.
+ */
+export interface RedoScan {
+  readonly at: number;
+  readonly index: number;
 }
 
-export type LinksTable = PVec<EventLinks | undefined>;
+interface TreeNode extends AncestryLinks {
+  /** The parent's child made before this one, or -1. */
+  readonly prevSibling: number;
+}
 
-/** The links table after the position moved from `from` to `to` at `tick`. */
-export function recordMove(
-  links: LinksTable,
-  from: number,
-  to: number,
-  tick: number,
-  node: (seq: number) => ChainNode,
-): LinksTable {
-  const l = lowestCommonAncestor(from, to, node);
-  if (l === from) return links; // Going down leaves nothing.
-  const lDepth = node(l).depth;
-  let x = from;
-  let entryDepth = node(from).depth;
-  for (;;) {
-    const top = node(x).chainTop;
-    const topNode = node(top);
-    if (topNode.depth <= lDepth) {
-      // L lies on this chain: only the part below L was left.
-      return entryDepth > lDepth ? pushDeparture(links, top, { tick, entryDepth }) : links;
+interface Tree {
+  readonly node: (seq: number) => TreeNode;
+  /** Per event, its newest child or -1. */
+  readonly newestChild: PVec<number>;
+}
+
+function strictlyBelow(x: number, p: number, node: (seq: number) => AncestryLinks): boolean {
+  const dp = node(p).depth;
+  return node(x).depth > dp && ancestorAtDepth(x, dp, node) === p;
+}
+
+/** The log after a move that started at `from`. */
+export function logDeparture(log: PVec<number>, from: number, node: (seq: number) => AncestryLinks): PVec<number> {
+  const parent = node(from).parent;
+  if (parent === null) return log; // Nothing lies above event 0: nothing can be left.
+  while (log.size > 0) {
+    const topParent = node(log.last()!).parent!;
+    if (!strictlyBelow(from, topParent, node)) break;
+    log = log.pop();
+  }
+  return log.push(from);
+}
+
+/** One redo step from p: the child it goes to (null: none), and where the scan stopped. */
+export function redoStep(
+  log: PVec<number>,
+  p: number,
+  scan: RedoScan | null,
+  { node, newestChild }: Tree,
+): { readonly child: number | null; readonly scan: RedoScan | null } {
+  const newest = newestChild.get(p)!;
+  if (newest < 0) return { child: null, scan: null };
+  const start = scan !== null && scan.at === p ? scan.index : log.size - 1;
+  if (node(newest).prevSibling < 0) {
+    // The only child, whatever was left; entries not below p are not below it either.
+    return { child: newest, scan: { at: newest, index: start } };
+  }
+  const depth = node(p).depth;
+  for (let i = start; i >= 0; i--) {
+    const x = log.get(i)!;
+    if (strictlyBelow(x, p, node)) {
+      const child = ancestorAtDepth(x, depth + 1, node);
+      return { child, scan: { at: child, index: i } };
     }
-    links = pushDeparture(links, top, { tick, entryDepth });
-    const p = topNode.parent!;
-    const pl = links.get(p) ?? NO_LINKS;
-    links = links.set(p, { ...pl, crossing: { tick, child: top } });
-    x = p;
-    entryDepth = node(p).depth;
   }
-}
-
-function pushDeparture(links: LinksTable, top: number, d: Departure): LinksTable {
-  const l = links.get(top) ?? NO_LINKS;
-  let stack = l.departures ?? PVec.empty<Departure>();
-  while (stack.size > 0 && stack.last()!.entryDepth <= d.entryDepth) stack = stack.pop();
-  return links.set(top, { ...l, departures: stack.push(d) });
-}
-
-/** The child of p that one redo step from p goes to, or null when p has none. */
-export function redoChild(links: LinksTable, p: number, node: (seq: number) => ChainNode): number | null {
-  const pl = links.get(p) ?? NO_LINKS;
-  if (pl.childCount === 0) return null;
-  if (pl.childCount === 1) return pl.firstChild;
-  const pn = node(p);
-  const stack = links.get(pn.chainTop)?.departures;
-  let firstChildTick = -1;
-  if (stack) {
-    const i = stack.lastWhere((d) => d.entryDepth > pn.depth);
-    if (i >= 0) firstChildTick = stack.get(i)!.tick;
-  }
-  const crossing = pl.crossing;
-  if (firstChildTick < 0 && crossing === null) return pl.newestChild;
-  return crossing !== null && crossing.tick > firstChildTick ? crossing.child : pl.firstChild;
+  return { child: newest, scan: { at: newest, index: -1 } };
 }

@@ -1,0 +1,159 @@
+/**
+ * The journal's line format: JSON Lines, one record a line, each line
+ * carrying a CRC-32 of its own bytes.
+ *
+ *   {"kind":"header","format":"vmasim-journal","version":1,"time":1700000000000,"crc":"a8b4e943"}
+ *   {"kind":"event","seq":1,"parent":0,"command":"mmap - 8K rw-","result":"0x7ffff7ffd000","time":1700000000123,"crc":"51312578"}
+ *   {"kind":"move","op":"undo","arg":1,"from":1,"to":0,"time":1700000000456,"crc":"c60bac8f"}
+ *
+ * The checksum is the last field: the CRC-32 of the line's bytes up to
+ * `,"crc"` followed by `}` (the line as it was before the field was added),
+ * as 8 lower-case hex digits. A line counts only with its newline.
+ *
+ * Besides each line on its own, the sequence must make sense (checkRecord):
+ * one header first; events numbered 1, 2, 3, ... without gaps or repeats,
+ * each continuing from the position the lines before it left; moves starting
+ * from that position and ending at an event that exists.
+ */
+import { crc32 } from './crc32.js';
+import type { MoveKind } from './history.js';
+
+export const JOURNAL_FORMAT = 'vmasim-journal';
+export const JOURNAL_VERSION = 1;
+
+export interface HeaderRecord {
+  readonly kind: 'header';
+  readonly format: typeof JOURNAL_FORMAT;
+  readonly version: number;
+  /** When the journal was started: the time of event 0. */
+  readonly time: number;
+}
+
+export interface EventRecord {
+  readonly kind: 'event';
+  readonly seq: number;
+  readonly parent: number;
+  /** The command's canonical text. */
+  readonly command: string;
+  /** The result summary. */
+  readonly result: string;
+  readonly time: number;
+}
+
+export interface MoveRecord {
+  readonly kind: 'move';
+  readonly op: MoveKind;
+  /** What was asked: the count for undo, redo, back and forward; the event for goto. */
+  readonly arg: number;
+  readonly from: number;
+  readonly to: number;
+  readonly time: number;
+}
+
+export type JournalRecord = HeaderRecord | EventRecord | MoveRecord;
+
+const MOVE_KINDS: readonly string[] = ['undo', 'redo', 'goto', 'back', 'forward'] satisfies readonly MoveKind[];
+
+const CRC_SUFFIX = /,"crc":"([0-9a-f]{8})"\}$/;
+const CRC_SUFFIX_LENGTH = ',"crc":"00000000"}'.length;
+const CLOSE_BRACE = new Uint8Array([0x7d]);
+
+/** The line for a record, newline included. */
+export function encodeRecord(rec: JournalRecord): Buffer {
+  const body = Buffer.from(JSON.stringify(rec), 'utf8');
+  const crc = crc32(body).toString(16).padStart(8, '0');
+  return Buffer.concat([body.subarray(0, body.length - 1), Buffer.from(`,"crc":"${crc}"}\n`, 'utf8')]);
+}
+
+export type Decoded = { readonly ok: true; readonly record: JournalRecord } | { readonly ok: false; readonly reason: string };
+
+/** One line's bytes, without its newline: checksum, JSON, and the fields of its kind. */
+export function decodeLine(line: Uint8Array): Decoded {
+  // Not a strict decoder: the checksum over the raw bytes catches any change.
+  const text = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
+  const m = CRC_SUFFIX.exec(text);
+  if (m === null) return { ok: false, reason: 'no checksum at the end of the line' };
+  const cut = line.length - CRC_SUFFIX_LENGTH;
+  const crc = crc32(CLOSE_BRACE, crc32(line.subarray(0, cut)));
+  if (crc.toString(16).padStart(8, '0') !== m[1]) return { ok: false, reason: 'checksum mismatch' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+  return checkFields(value);
+}
+
+function checkFields(v: unknown): Decoded {
+  if (typeof v !== 'object' || v === null) return { ok: false, reason: 'not a JSON object' };
+  const o = v as Record<string, unknown>;
+  const bad = (field: string, what: string): Decoded => ({ ok: false, reason: `${String(o.kind)} line: ${field} must be ${what}` });
+  const seqField = (f: string) => typeof o[f] === 'number' && Number.isSafeInteger(o[f]) && (o[f] as number) >= 0;
+  if (typeof o.time !== 'number' || !Number.isFinite(o.time)) return bad('time', 'a number');
+  switch (o.kind) {
+    case 'header':
+      if (o.format !== JOURNAL_FORMAT) return bad('format', `"${JOURNAL_FORMAT}"`);
+      if (!seqField('version') || (o.version as number) < 1) return bad('version', 'a whole number ≥ 1');
+      return { ok: true, record: { kind: 'header', format: JOURNAL_FORMAT, version: o.version as number, time: o.time } };
+    case 'event':
+      if (!seqField('seq') || (o.seq as number) < 1) return bad('seq', 'a whole number ≥ 1');
+      if (!seqField('parent')) return bad('parent', 'a whole number ≥ 0');
+      if (typeof o.command !== 'string') return bad('command', 'a string');
+      if (typeof o.result !== 'string') return bad('result', 'a string');
+      return {
+        ok: true,
+        record: { kind: 'event', seq: o.seq as number, parent: o.parent as number, command: o.command, result: o.result, time: o.time },
+      };
+    case 'move':
+      if (typeof o.op !== 'string' || !MOVE_KINDS.includes(o.op)) return bad('op', MOVE_KINDS.join(', '));
+      if (!seqField('arg')) return bad('arg', 'a whole number ≥ 0');
+      if (!seqField('from')) return bad('from', 'a whole number ≥ 0');
+      if (!seqField('to')) return bad('to', 'a whole number ≥ 0');
+      return {
+        ok: true,
+        record: { kind: 'move', op: o.op as MoveKind, arg: o.arg as number, from: o.from as number, to: o.to as number, time: o.time },
+      };
+    default:
+      return { ok: false, reason: `unknown kind ${JSON.stringify(o.kind)}` };
+  }
+}
+
+/** Where a journal stands after the lines read so far. */
+export interface JournalCursor {
+  readonly lines: number;
+  /** The number the next event must have. */
+  readonly nextSeq: number;
+  /** The current position after the lines read so far. */
+  readonly position: number;
+}
+
+export const START_CURSOR: JournalCursor = { lines: 0, nextSeq: 1, position: 0 };
+
+/** Whether a record may follow the lines read so far; the cursor after it, or why not. */
+export function checkRecord(
+  c: JournalCursor,
+  rec: JournalRecord,
+): { readonly ok: true; readonly cursor: JournalCursor } | { readonly ok: false; readonly reason: string } {
+  const lines = c.lines + 1;
+  if (c.lines === 0) {
+    if (rec.kind !== 'header') return { ok: false, reason: 'the first line is not a header' };
+    return { ok: true, cursor: { ...c, lines } };
+  }
+  switch (rec.kind) {
+    case 'header':
+      return { ok: false, reason: 'a second header' };
+    case 'event':
+      if (rec.seq < c.nextSeq) return { ok: false, reason: `event ${rec.seq} again (the next event is ${c.nextSeq})` };
+      if (rec.seq > c.nextSeq) return { ok: false, reason: `event ${rec.seq} where event ${c.nextSeq} was due` };
+      if (rec.parent >= c.nextSeq) return { ok: false, reason: `event ${rec.seq} continues from event ${rec.parent}, which does not exist` };
+      if (rec.parent !== c.position) {
+        return { ok: false, reason: `event ${rec.seq} continues from event ${rec.parent}, but the position is ${c.position}` };
+      }
+      return { ok: true, cursor: { lines, nextSeq: rec.seq + 1, position: rec.seq } };
+    case 'move':
+      if (rec.from !== c.position) return { ok: false, reason: `a ${rec.op} from event ${rec.from}, but the position is ${c.position}` };
+      if (rec.to >= c.nextSeq) return { ok: false, reason: `a ${rec.op} to event ${rec.to}, which does not exist` };
+      return { ok: true, cursor: { ...c, lines, position: rec.to } };
+  }
+}
