@@ -42,8 +42,8 @@ export class MmWork {
   }
 
   /** Record a step; pass the text as a function when making it costs anything. */
-  note(kind: TraceKind, text: string | (() => string), reasons?: readonly string[]): void {
-    if (typeof text === 'function') this.trace.push(new LazyStep(kind, text, reasons));
+  note(kind: TraceKind, text: string | (() => string), reasons?: readonly string[] | (() => readonly string[])): void {
+    if (typeof text === 'function' || typeof reasons === 'function') this.trace.push(new LazyStep(kind, typeof text === 'function' ? text : () => text, reasons));
     else this.trace.push(reasons ? { kind, text, reasons } : { kind, text });
   }
 

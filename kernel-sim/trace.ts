@@ -32,13 +32,18 @@ export type Trace = readonly TraceStep[];
  */
 export class LazyStep implements TraceStep {
   private made: string | undefined;
+  private madeReasons: readonly string[] | undefined;
   constructor(
     readonly kind: TraceKind,
     private readonly make: () => string,
-    readonly reasons?: readonly string[],
+    private readonly makeReasons?: readonly string[] | (() => readonly string[]),
   ) {}
   get text(): string {
     return (this.made ??= this.make());
+  }
+  get reasons(): readonly string[] | undefined {
+    if (this.makeReasons === undefined) return undefined;
+    return (this.madeReasons ??= typeof this.makeReasons === 'function' ? this.makeReasons() : this.makeReasons);
   }
   toJSON(): TraceStep {
     return this.reasons ? { kind: this.kind, text: this.text, reasons: this.reasons } : { kind: this.kind, text: this.text };

@@ -86,3 +86,24 @@ export function anonVmaCompatible(a: Vma, b: Vma, config: SimConfig): boolean {
     b.pgoff === a.pgoff + vmaPages(a)
   );
 }
+
+/** Fast checks with the same answers as the reason lists above (empty list = true). */
+export function canMergeAfter(vmg: VmaMergeStruct, prev: Vma, config: SimConfig): boolean {
+  return (
+    flagsAndNot(flagsXor(prev.flags, vmg.flags), stickyFlags(config)) === 0 &&
+    prev.file === vmg.file &&
+    prev.anonName === vmg.anonName &&
+    mergeableAnonVmaReasons(vmg, prev).length === 0 &&
+    prev.pgoff + vmaPages(prev) === vmg.pgoff
+  );
+}
+
+export function canMergeBefore(vmg: VmaMergeStruct, next: Vma, config: SimConfig): boolean {
+  return (
+    flagsAndNot(flagsXor(next.flags, vmg.flags), stickyFlags(config)) === 0 &&
+    next.file === vmg.file &&
+    next.anonName === vmg.anonName &&
+    mergeableAnonVmaReasons(vmg, next).length === 0 &&
+    next.pgoff === vmg.pgoff + (vmg.end - vmg.start) / 4096
+  );
+}

@@ -2,7 +2,7 @@ import { flagsAnd, flagsOr } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
 import { PAGE_SIZE, rangeString, type Vma } from '../vma.js';
-import { isSpecial, mergeAfterReasons, mergeBeforeReasons, prevNextAnonReasons, stickyFlags } from './compat.js';
+import { canMergeAfter, canMergeBefore, isSpecial, mergeAfterReasons, mergeBeforeReasons, prevNextAnonReasons, stickyFlags } from './compat.js';
 import type { VmaMergeStruct } from './merge-struct.js';
 
 /**
@@ -33,23 +33,25 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
   const end = vmg.end;
   const leftSide = start === middle.start;
   const rightSide = end === middle.end;
-  const range = rangeString(start, end);
+  const range = () => rangeString(start, end);
   vmg.state = 'nomerge';
 
   if (isSpecial(vmg.flags)) {
-    w.note('no-merge', () => `${range} is special (VM_SPECIAL): never merged`);
+    w.note('no-merge', () => `${range()} is special (VM_SPECIAL): never merged`);
     return undefined;
   }
   if (!leftSide && !rightSide) {
-    w.note('no-merge', () => `${range} touches neither edge of ${describe(middle)}: no merge possible`);
+    w.note('no-merge', () => `${range()} touches neither edge of ${describe(middle)}: no merge possible`);
     return undefined;
   }
 
   let mergeLeft = false;
   if (leftSide && prev && prev !== middle && prev.end === start) {
-    const reasons = mergeAfterReasons(vmg, prev, w.config);
-    mergeLeft = reasons.length === 0;
-    if (!mergeLeft) w.note('no-merge', () => `prev ${describe(prev)} does not merge with ${range}`, reasons);
+    mergeLeft = canMergeAfter(vmg, prev, w.config);
+    if (!mergeLeft) {
+      const at = { ...vmg };
+      w.note('no-merge', () => `prev ${describe(prev)} does not merge with ${range()}`, () => mergeAfterReasons(at, prev, w.config));
+    }
   }
   let mergeRight = false;
   let next: Vma | undefined;
@@ -57,10 +59,16 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
     next = w.nextOf(middle);
     vmg.next = next;
     if (next && next.start === end) {
-      const reasons = mergeBeforeReasons(vmg, next, w.config);
-      if (reasons.length === 0 && mergeLeft) reasons.push(...prevNextAnonReasons(prev!, next));
-      mergeRight = reasons.length === 0;
-      if (!mergeRight) w.note('no-merge', () => `next ${describe(next!)} does not merge with ${range}`, reasons);
+      const nx = next;
+      mergeRight = canMergeBefore(vmg, nx, w.config) && (!mergeLeft || prevNextAnonReasons(prev!, nx).length === 0);
+      if (!mergeRight) {
+        const at = { ...vmg };
+        const both = mergeLeft;
+        w.note('no-merge', () => `next ${describe(nx)} does not merge with ${range()}`, () => {
+          const reasons = mergeBeforeReasons(at, nx, w.config);
+          return reasons.length || !both ? reasons : prevNextAnonReasons(prev!, nx);
+        });
+      }
     }
   }
   if (!mergeLeft && !mergeRight) return undefined;
@@ -128,7 +136,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
       w.replace([middle, next!], [rest, target]);
     }
   }
-  w.note('merge', () => `${range} merged (${caseName}): now ${describe(target)}${removed.length ? `; removed ${removed.map(describe).join(', ')}` : ''}`);
+  w.note('merge', () => `${range()} merged (${caseName}): now ${describe(target)}${removed.length ? `; removed ${removed.map(describe).join(', ')}` : ''}`);
   vmg.state = 'success';
   vmg.target = target;
   vmg.removed = removed;

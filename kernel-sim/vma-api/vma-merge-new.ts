@@ -1,7 +1,7 @@
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
 import { rangeString, type Vma } from '../vma.js';
-import { isSpecial, mergeAfterReasons, mergeBeforeReasons, prevNextAnonReasons } from './compat.js';
+import { canMergeAfter, canMergeBefore, isSpecial, mergeAfterReasons, mergeBeforeReasons, prevNextAnonReasons } from './compat.js';
 import type { VmaMergeStruct } from './merge-struct.js';
 import { vmaExpand } from './vma-expand.js';
 
@@ -23,25 +23,34 @@ import { vmaExpand } from './vma-expand.js';
 export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
   const { prev, next } = vmg;
   vmg.state = 'nomerge';
-  const range = rangeString(vmg.start, vmg.end);
+  const r0 = vmg.start;
+  const r1 = vmg.end;
+  const range = () => rangeString(r0, r1);
   if (isSpecial(vmg.flags)) {
-    w.note('no-merge', () => `${range} is a special mapping (VM_SPECIAL): never merged`);
+    w.note('no-merge', () => `${range()} is a special mapping (VM_SPECIAL): never merged`);
     return undefined;
   }
   if (!prev && !next) return undefined;
 
   let canLeft = false;
   if (prev && prev.end === vmg.start) {
-    const reasons = mergeAfterReasons(vmg, prev, w.config);
-    canLeft = reasons.length === 0;
-    if (!canLeft) w.note('no-merge', () => `prev ${describe(prev)} does not merge with ${range}`, reasons);
+    canLeft = canMergeAfter(vmg, prev, w.config);
+    if (!canLeft) {
+      const at = { ...vmg };
+      w.note('no-merge', () => `prev ${describe(prev)} does not merge with ${range()}`, () => mergeAfterReasons(at, prev, w.config));
+    }
   }
   let canRight = false;
   if (!vmg.justExpand && next && vmg.end === next.start) {
-    const reasons = mergeBeforeReasons(vmg, next, w.config);
-    if (reasons.length === 0 && canLeft) reasons.push(...prevNextAnonReasons(prev!, next));
-    canRight = reasons.length === 0;
-    if (!canRight) w.note('no-merge', () => `next ${describe(next)} does not merge with ${range}`, reasons);
+    canRight = canMergeBefore(vmg, next, w.config) && (!canLeft || prevNextAnonReasons(prev!, next).length === 0);
+    if (!canRight) {
+      const at = { ...vmg };
+      const both = canLeft;
+      w.note('no-merge', () => `next ${describe(next)} does not merge with ${range()}`, () => {
+        const reasons = mergeBeforeReasons(at, next, w.config);
+        return reasons.length || !both ? reasons : prevNextAnonReasons(prev!, next);
+      });
+    }
   }
 
   const wantedEnd = vmg.end;
@@ -61,8 +70,8 @@ export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefine
   }
   if (!vmg.target) return undefined;
   const kind = canLeft && canRight ? 'prev and next' : canLeft ? 'prev' : 'next';
-  const before = describe(vmg.target);
+  const beforeVma = vmg.target;
   const merged = vmaExpand(w, vmg);
-  if (merged) w.note('merge', () => `new range ${range} merged with ${kind}: ${before} became ${describe(merged)}`);
+  if (merged) w.note('merge', () => `new range ${range()} merged with ${kind}: ${describe(beforeVma)} became ${describe(merged)}`);
   return merged;
 }
