@@ -1,3 +1,5 @@
+import type { ImportCommand } from '../snapshots/import-data.js';
+
 /**
  * The parsed form of every command of the scenario language
  * (shared spec: scenario-language.md). Numbers are bigint so that a 64-bit
@@ -110,8 +112,12 @@ export type SnapshotCommand =
   | { readonly kind: 'export'; readonly format: ExportKind; readonly path: string; readonly force: boolean }
   | { readonly kind: 'import'; readonly format: ImportKind; readonly path: string };
 
-/** Everything that changes the simulated machine (and so is an event). */
-export type StateCommand = Exclude<SetupCommand, { kind: 'window' }> | SyscallCommand | VmaCommand | ProcessCommand;
+/**
+ * Everything that changes the simulated machine (and so is an event). An
+ * `import` line becomes an ImportCommand once its file is loaded: the event
+ * carries the data, so replaying it never reads the file again.
+ */
+export type StateCommand = Exclude<SetupCommand, { kind: 'window' }> | SyscallCommand | VmaCommand | ProcessCommand | ImportCommand;
 
 /**
  * Commands typed at the REPL prompt that only show or navigate: never events,

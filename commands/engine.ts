@@ -8,30 +8,49 @@ import { CommandError, step, type StepOutcome } from '../kernel-sim/step.js';
 import { initialState, type SimState } from '../kernel-sim/state.js';
 import { DEFAULT_WINDOW, type Window } from '../snapshots/sim-report.js';
 import type { Command, StateCommand } from './ast.js';
+import { isImportCommand, importOutcome, type ImportCommand } from '../snapshots/import-data.js';
+import { loadImport } from '../snapshots/importers.js';
+import { exportSnapshot } from '../snapshots/exporters.js';
+import { writeExport } from '../snapshots/write-export.js';
+import { isAbsolute, resolve } from 'node:path';
 
 export type SimHistory = History<SimState, StateCommand, StepOutcome>;
 
 export interface Engine {
   readonly history: SimHistory;
   readonly window: Window;
+  /** Relative PATHs of export/import are relative to this folder (the scenario's, or the working directory). */
+  readonly baseDir: string;
+  /** False where writing files would be a side effect nobody asked for (a script being imported). */
+  readonly allowExport: boolean;
 }
 
 /** Canonical text of commands appended without a parsed line (imports, tests). */
 const canonicalTexts = new WeakMap<object, string>();
 
-export function newEngine(initial: SimState = initialState()): Engine {
+export interface EngineOptions {
+  readonly baseDir?: string;
+  readonly allowExport?: boolean;
+}
+
+/** The simulator as the history's reducer; imports apply their loaded data. */
+export function applyCommand(state: SimState, cmd: StateCommand): StepOutcome {
+  return isImportCommand(cmd) ? importOutcome(state, cmd) : step(state, cmd);
+}
+
+export function newEngine(initial: SimState = initialState(), opts: EngineOptions = {}): Engine {
   const history: SimHistory = History.create<SimState, StateCommand, StepOutcome>({
-    reducer: { apply: (state, cmd) => { const outcome = step(state, cmd); return { state: outcome.state, result: outcome }; } },
+    reducer: { apply: (state, cmd) => { const outcome = applyCommand(state, cmd); return { state: outcome.state, result: outcome }; } },
     initial,
     canonical: (cmd) => canonicalTexts.get(cmd) ?? cmd.kind,
     summarize: (r) => (r.errno ? `-1 ${r.errno}` : String(r.ret)),
   });
-  return { history, window: DEFAULT_WINDOW };
+  return { history, window: DEFAULT_WINDOW, baseDir: opts.baseDir ?? process.cwd(), allowExport: opts.allowExport ?? true };
 }
 
 export type Outcome =
   /** A state-changing command ran and became event `seq`. */
-  | { readonly kind: 'event'; readonly engine: Engine; readonly seq: number; readonly outcome: StepOutcome }
+  | { readonly kind: 'event'; readonly engine: Engine; readonly seq: number; readonly outcome: StepOutcome; readonly notes?: readonly string[] }
   /** The position in history moved. */
   | { readonly kind: 'moved'; readonly engine: Engine; readonly message: string }
   /** A setting of the session changed (not an event). */
@@ -55,20 +74,43 @@ function count(n: bigint): number {
   return n > 1_000_000_000n ? 1_000_000_000 : Number(n);
 }
 
+/** Append a state-changing command as an event. */
+export function appendEvent(engine: Engine, cmd: StateCommand, canonical: string, notes?: readonly string[]): Outcome {
+  canonicalTexts.set(cmd, canonical);
+  try {
+    const { history, event } = engine.history.append(cmd);
+    return { kind: 'event', engine: { ...engine, history }, seq: event.seq, outcome: event.result!, ...(notes ? { notes } : {}) };
+  } catch (e) {
+    if (e instanceof CommandError) return { kind: 'refused', engine, message: e.message };
+    throw e;
+  }
+}
+
+function resolvePath(engine: Engine, path: string): string {
+  return isAbsolute(path) ? path : resolve(engine.baseDir, path);
+}
+
 /** Run one command against the engine. Never throws for a user's mistake. */
 export function execute(engine: Engine, cmd: Command, canonical: string): Outcome {
-  if (isStateCommand(cmd)) {
-    canonicalTexts.set(cmd, canonical);
-    try {
-      const { history, event } = engine.history.append(cmd);
-      return { kind: 'event', engine: { ...engine, history }, seq: event.seq, outcome: event.result! };
-    } catch (e) {
-      if (e instanceof CommandError) return { kind: 'refused', engine, message: e.message };
-      throw e;
-    }
-  }
+  if (isStateCommand(cmd)) return appendEvent(engine, cmd, canonical);
   const h = engine.history;
   switch (cmd.kind) {
+    case 'import': {
+      const loaded = loadImport(cmd.format, { path: resolvePath(engine, cmd.path) });
+      if (!loaded.ok) return { kind: 'refused', engine, message: loaded.error };
+      const imported: ImportCommand = { kind: 'import', format: cmd.format, path: cmd.path, data: loaded.data };
+      return appendEvent(engine, imported, `import ${cmd.format} ${cmd.path}`, loaded.notes);
+    }
+    case 'export': {
+      if (!engine.allowExport) return { kind: 'refused', engine, message: 'export is not allowed here (a script being imported may not write files)' };
+      const path = resolvePath(engine, cmd.path);
+      const out = exportSnapshot(cmd.format, engine, { path });
+      if (!out.ok) return { kind: 'refused', engine, message: out.error };
+      const written = writeExport(path, out.text, cmd.force);
+      if (!written.ok) return { kind: 'refused', engine, message: written.error };
+      const notes = out.notes.length ? `\n${out.notes.join('\n')}` : '';
+      return { kind: 'shown', engine, text: `exported ${cmd.format} to ${written.path}${notes}` };
+    }
     case 'window':
       if (cmd.start >= cmd.end) return { kind: 'refused', engine, message: 'window START must be below END' };
       if (cmd.end > 2n ** 53n) return { kind: 'refused', engine, message: 'window END is beyond the address space' };

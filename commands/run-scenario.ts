@@ -2,6 +2,7 @@
  * `vmasim run`: a scenario file, line by line, through the engine, into the
  * JSON report of scenario-language.md.
  */
+import { dirname, resolve } from 'node:path';
 import type { ParseError } from './parse-error.js';
 import { parseScenario } from './parse.js';
 import { currentState, execute, newEngine, type Engine } from './engine.js';
@@ -24,6 +25,10 @@ export type RunOutcome =
 export interface RunOptions {
   /** Check the kernel's invariants after every line (`--check`). */
   readonly check?: boolean;
+  /** Whether `export` lines may write files (false when a script is being imported). */
+  readonly allowExport?: boolean;
+  /** Folder that relative PATHs are relative to (default: the scenario file's). */
+  readonly baseDir?: string;
 }
 
 export function formatParseError(e: ParseError): string {
@@ -33,7 +38,8 @@ export function formatParseError(e: ParseError): string {
 export function runScenario(text: string, fileName: string, opts: RunOptions = {}): RunOutcome {
   const parsed = parseScenario(text, fileName);
   if ('error' in parsed) return { ok: false, message: formatParseError(parsed.error) };
-  let engine = newEngine();
+  const baseDir = opts.baseDir ?? (fileName.startsWith('<') ? process.cwd() : dirname(resolve(fileName)));
+  let engine = newEngine(undefined, { baseDir, allowExport: opts.allowExport ?? true });
   const results: (ResultReport & { process: number })[] = [];
   const lines: LineRecord[] = [];
   for (const l of parsed.lines) {
