@@ -28,17 +28,13 @@ export function sysMseal(w: MmWork, addrBig: bigint, lenBig: bigint): number {
   while (vma && vma.start < end) {
     const currEnd = Math.min(vma.end, end);
     let done = vma;
-    if (!hasAny(vma.flags, VM_SEALED)) {
-      const stale = currStart < vma.start;
-      done = vmaModify(w, stale ? vma : prev, vma, stale ? vma.start : currStart, currEnd, {
-        flags: flagsOr(vma.flags, VM_SEALED),
-        noMerge: stale,
-      }).vma;
-    }
+    if (!hasAny(vma.flags, VM_SEALED)) done = vmaModify(w, prev, vma, currStart, currEnd, { flags: flagsOr(vma.flags, VM_SEALED) }).vma;
     prev = done;
     currStart = currEnd;
-    // The walk resumes after the VMA now holding the range (a merge may have grown it).
-    vma = w.findFrom(Math.max(currEnd, done.end));
+    // The walk resumes at currEnd: after a merge into the next VMA that finds
+    // the merged (already sealed) VMA again, which is then skipped, as the
+    // kernel's iterator does.
+    vma = w.findFrom(currEnd);
   }
   return 0;
 }

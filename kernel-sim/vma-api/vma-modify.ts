@@ -11,12 +11,6 @@ export interface VmaModifyChange {
   readonly flags: VmFlags;
   readonly anonName?: string | null;
   readonly failPrealloc?: boolean;
-  /**
-   * Skip the merge attempt. mseal's walk can hand vma_modify a start below the
-   * VMA after a merge to the right; the kernel's pgoff arithmetic then wraps
-   * and no merge is possible, so only the split at the end happens.
-   */
-  readonly noMerge?: boolean;
 }
 
 /**
@@ -45,7 +39,7 @@ export function vmaModify(w: MmWork, prev: Vma | undefined, vma: Vma, start: num
     anonName,
     failPrealloc: change.failPrealloc ?? false,
   });
-  const merged = change.noMerge ? undefined : vmaMergeExistingRange(w, vmg);
+  const merged = vmaMergeExistingRange(w, vmg);
   if (merged) {
     // The merged VMA's flags are the requested ones plus retained sticky bits.
     return { vma: merged, vmg };
