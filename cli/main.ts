@@ -4,10 +4,11 @@
  * compare them, fuzz, or open the REPL.
  */
 import { parseArgs } from 'node:util';
-import { cmdRun } from './cmd-run.js';
 
 const USAGE = `usage:
-  vmasim                         open the REPL on a typical small process
+  vmasim [--empty] [SCENARIO]    open the REPL on a typical small process (or blank, or a scenario)
+  vmasim --session JOURNAL       open or resume a session journal
+  vmasim --from-pid PID          open the REPL on a running process's address space
   vmasim run FILE [--json] [--check] [--explain]
                                  run a scenario on the simulator (FILE '-' reads standard input)
   vmasim kernel FILE [--json]    run the same scenario on this machine's kernel
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
           options: { json: { type: 'boolean' }, check: { type: 'boolean' }, explain: { type: 'boolean' } },
         });
         if (positionals.length !== 1) return usage('run takes exactly one FILE');
+        const { cmdRun } = await import('./cmd-run.js');
         return cmdRun(positionals[0]!, { json: !!values.json, check: !!values.check, explain: !!values.explain });
       }
       case 'kernel': {

@@ -3,8 +3,13 @@
  * tests read the screen as a person would see it, and wait for what should
  * appear instead of sleeping.
  */
-import pty from 'node-pty';
+/// <reference path="../../node_modules/node-pty/node-pty.d.ts" />
+import { createRequire } from 'node:module';
 import xterm from '@xterm/headless';
+import type * as NodePty from '@lydell/node-pty';
+
+// Installed as `node-pty` (the prebuilt @lydell/node-pty), whose types name the module @lydell/node-pty.
+const pty = createRequire(import.meta.url)('node-pty') as typeof NodePty;
 
 export interface ScreenOptions {
   readonly cols?: number;
@@ -15,7 +20,7 @@ export interface ScreenOptions {
 
 export class PtyScreen {
   readonly term: xterm.Terminal;
-  readonly proc: pty.IPty;
+  readonly proc: NodePty.IPty;
   readonly exited: Promise<{ exitCode: number; signal?: number }>;
   #raw = '';
   #exit: { exitCode: number; signal?: number } | null = null;

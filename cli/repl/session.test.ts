@@ -1,0 +1,137 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, test } from 'vitest';
+import { newParseContext } from '../../commands/parse-context.js';
+import { windowVmas, DEFAULT_WINDOW } from '../../snapshots/sim-report.js';
+import { DEFAULT_SCENARIO } from '../default-scenario.js';
+import { parseReplArgs } from './args.js';
+import { lineMode } from './line-mode.js';
+import { openSession } from './open-session.js';
+import { runLine } from './run-line.js';
+import { sessionOf } from './testing-session.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vmasim-session-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('command line', () => {
+  test('the starts it accepts', () => {
+    expect(parseReplArgs([])).toEqual({ start: null, journal: null });
+    expect(parseReplArgs(['--empty'])).toEqual({ start: { kind: 'empty' }, journal: null });
+    expect(parseReplArgs(['a.vma', '--session', 'j'])).toEqual({ start: { kind: 'scenario', path: 'a.vma' }, journal: 'j' });
+    expect(parseReplArgs(['--session=j'])).toEqual({ start: null, journal: 'j' });
+  });
+
+  test('what it refuses', () => {
+    expect(parseReplArgs(['--empty', 'a.vma'])).toEqual({ error: '--empty and a SCENARIO exclude each other' });
+    expect(parseReplArgs(['a', 'b'])).toHaveProperty('error');
+    expect(parseReplArgs(['--session'])).toEqual({ error: '--session needs a JOURNAL file' });
+    expect(parseReplArgs(['--frob'])).toEqual({ error: "unknown option '--frob'" });
+  });
+});
+
+describe('the default process', () => {
+  test('a typical small process inside the default window: program, heap, libraries, stack', async () => {
+    const ctx = newParseContext();
+    const opened = await openSession(null, { kind: 'default' }, null, ctx);
+    if ('error' in opened) throw new Error(opened.error);
+    const state = opened.session.engine.history.current.state;
+    const vmas = windowVmas(state, 0, DEFAULT_WINDOW, false);
+    expect(vmas.length).toBe(state.processes[0]!.mm.vmas.size);
+    const libc = vmas.filter((v) => v.file === 'libc.so.6').map((v) => `${v.perms} ${v.offset.toString(16)}`);
+    expect(libc).toEqual(['r--p 0', 'r-xp 28000', 'r--p 1b0000', 'rw-p 1ff000']);
+    expect(vmas.some((v) => v.perms === '---p')).toBe(true);
+    expect(vmas[vmas.length - 1]!.vmflags).toContain('gd');
+    expect(vmas.filter((v) => v.file === null).length).toBeGreaterThanOrEqual(3);
+    expect(opened.welcome).toMatch(/typical small process.*help.*Ctrl-Z.*Ctrl-D/);
+    // Every line is an event; file NAMEs are declared for later lines.
+    expect(opened.session.engine.history.position).toBe(DEFAULT_SCENARIO.split('\n').filter((l) => l.trim() && !l.startsWith('#')).length);
+    expect(ctx.files.has('libc.so.6')).toBe(true);
+  });
+});
+
+describe('lines', () => {
+  test('events, moves, pages and errors', () => {
+    const { session, ctx } = sessionOf('');
+    const at = (n: number) => ({ file: '<prompt>', line: n });
+    const r1 = runLine(session, ctx, 'mmap 0x100000000000 16K rw- fixed', at(1));
+    expect(r1.result).toMatchObject({ kind: 'outcome', outcome: { kind: 'event', seq: 1 } });
+    expect(r1.before).not.toBe(r1.after);
+    expect(runLine(session, ctx, 'undo', at(2)).result).toMatchObject({ kind: 'outcome', outcome: { kind: 'moved', message: 'at event 0 (undid 1)' } });
+    expect(runLine(session, ctx, 'undo', at(3)).result).toMatchObject({ kind: 'outcome', outcome: { kind: 'moved' } });
+    expect(runLine(session, ctx, 'goto 7', at(4)).result).toMatchObject({ kind: 'outcome', outcome: { kind: 'refused' } });
+    expect(runLine(session, ctx, 'help mmap', at(5)).result).toMatchObject({ kind: 'page', title: 'help mmap' });
+    expect(runLine(session, ctx, 'mmap 0x1000 4K rwz', at(6)).result).toMatchObject({ kind: 'parse-error', error: { line: 6, column: 16 } });
+    expect(runLine(session, ctx, 'diff 0 9', at(7)).result).toMatchObject({ kind: 'refused' });
+    expect(runLine(session, ctx, 'file f 4K', at(8)).result).toMatchObject({ kind: 'outcome', outcome: { kind: 'event' } });
+    expect(runLine(session, ctx, 'file f 4K', at(9)).result).toMatchObject({ kind: 'outcome', outcome: { kind: 'refused', message: 'file f already exists' } });
+    expect(runLine(session, ctx, 'quit', at(10)).result).toEqual({ kind: 'quit' });
+  });
+
+  test('a pipe: plain text results, errors with line and column on stderr, exit 1 after an error', async () => {
+    const { session, ctx } = sessionOf('');
+    const input = new PassThrough();
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const chunks = { out: '', err: '' };
+    out.on('data', (d) => (chunks.out += d));
+    err.on('data', (d) => (chunks.err += d));
+    input.end('mmap 0x100000000000 16K rw- fixed\nmprotect 0x100000001000 4K r--\n\nmunmap 0x100000000000 4k zz\nhistory\n');
+    const code = await lineMode(session, ctx, [], input, out, err);
+    expect(code).toBe(1);
+    expect(chunks.out).toContain('1: mmap 0x100000000000 16K rw- fixed  => 0x100000000000   (event 1)\n    + 0x100000000000-0x100000004000 rw-p 16K\n');
+    expect(chunks.out).toContain('2: mprotect 0x100000001000 4K r--  => 0   (event 2)');
+    expect(chunks.out).toContain('* 2  mprotect 0x100000001000 4K r--  => 0');
+    expect(chunks.err).toBe("<stdin>:4:26: unexpected extra word 'zz' (syntax: munmap ADDR LEN)\n");
+    expect(chunks.out).not.toMatch(/\x1b/);
+  });
+});
+
+describe('journals', () => {
+  test('--session records the session; a second run resumes it where it stood', async () => {
+    const file = join(dir, 'one.journal');
+    const first = await openSession(null, { kind: 'empty' }, file, newParseContext());
+    if ('error' in first) throw new Error(first.error);
+    const ctx1 = newParseContext();
+    runLine(first.session, ctx1, 'file lib 8K', { file: '<prompt>', line: 1 });
+    runLine(first.session, ctx1, 'mmap 0x100000000000 8K r-- fixed file=lib off=0', { file: '<prompt>', line: 2 });
+    runLine(first.session, ctx1, 'mprotect 0x100000000000 4K rw-', { file: '<prompt>', line: 3 });
+    runLine(first.session, ctx1, 'undo', { file: '<prompt>', line: 4 });
+    first.session.close();
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(5);
+
+    const ctx2 = newParseContext();
+    const again = await openSession(null, { kind: 'empty' }, file, ctx2);
+    if ('error' in again) throw new Error(again.error);
+    const h = again.session.engine.history;
+    expect([h.position, h.newest]).toEqual([2, 3]);
+    expect(h.event(2)!.text).toBe('mmap 0x100000000000 8K r-- fixed file=lib off=0');
+    expect(again.notes[0]).toMatch(/^Resumed one.journal: 3 events and 1 move replayed; position 2\./);
+    // The file NAME is declared again, and later lines are recorded.
+    expect(runLine(again.session, ctx2, 'mmap 0x100000004000 4K r-- fixed file=lib off=0x1000', { file: '<prompt>', line: 1 }).result).toMatchObject({
+      kind: 'outcome',
+      outcome: { kind: 'event', seq: 4 },
+    });
+    again.session.close();
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
+  });
+
+  test('an existing journal refuses a SCENARIO or --empty beside it', async () => {
+    const file = join(dir, 'two.journal');
+    const first = await openSession(null, { kind: 'empty' }, file, newParseContext());
+    if ('error' in first) throw new Error(first.error);
+    first.session.close();
+    expect(await openSession({ kind: 'empty' }, { kind: 'empty' }, file, newParseContext())).toHaveProperty('error');
+  });
+
+  test('a scenario that does not parse or cannot run is refused with its file and line', async () => {
+    const bad = join(dir, 'bad.vma');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(bad, 'file a 4K\nfile a 4K\n');
+    expect(await openSession({ kind: 'scenario', path: bad }, { kind: 'empty' }, null, newParseContext())).toEqual({ error: `${bad}:2: file a already exists` });
+    expect(await openSession({ kind: 'scenario', path: join(dir, 'nope.vma') }, { kind: 'empty' }, null, newParseContext())).toEqual({
+      error: `${join(dir, 'nope.vma')}: cannot read scenario: no such file`,
+    });
+  });
+});
