@@ -35,6 +35,8 @@ function welcome(start: StartFrom, events: number): string {
       return `mawk, a typical small process: ${events} events built it (undo walks back). ${KEYS}`;
     case 'scenario':
       return `${start.path}: ${events} events. ${KEYS}`;
+    case 'pid':
+      return `process ${start.pid}, imported from /proc/${start.pid}/smaps. ${KEYS}`;
   }
 }
 
@@ -71,6 +73,12 @@ function loadStart(session: Session, start: StartFrom, ctx: ParseContext): { rea
   switch (start.kind) {
     case 'empty':
       return { ok: true };
+    case 'pid': {
+      const loaded = loadImportCommand('smaps', `/proc/${start.pid}/smaps`, '/');
+      if ('error' in loaded) return { error: loaded.error };
+      const out = session.execute(loaded.cmd, `import smaps /proc/${start.pid}/smaps`);
+      return out.kind === 'refused' ? { error: out.message } : { ok: true };
+    }
     case 'default':
       text = DEFAULT_SCENARIO;
       name = DEFAULT_SCENARIO_NAME;
@@ -104,7 +112,7 @@ function loadStart(session: Session, start: StartFrom, ctx: ParseContext): { rea
 
 async function resumeSession(chosen: StartFrom | null, journalPath: string, ctx: ParseContext): Promise<OpenResult> {
   if (chosen !== null && chosen.kind !== 'default') {
-    return { error: `${journalPath} exists: its events decide where the session starts, so leave out ${chosen.kind === 'empty' ? '--empty' : chosen.path}` };
+    return { error: `${journalPath} exists: its events decide where the session starts, so leave out ${chosen.kind === 'empty' ? '--empty' : chosen.kind === 'pid' ? '--from-pid' : chosen.path}` };
   }
   const make = simHistoryOptions();
   let resumed;
