@@ -164,7 +164,8 @@ export class MmWork {
     let processes = s.processes;
     if (mmChanged) {
       const copy = s.processes.slice();
-      copy[this.pid] = { ...s.processes[this.pid]!, mm: { vmas: this.vmas, guardPages: this.guardPages } };
+      const p = s.processes[this.pid]!;
+      copy[this.pid] = { id: p.id, parent: p.parent, mm: { vmas: this.vmas, guardPages: this.guardPages } };
       processes = copy;
     }
     if (
@@ -176,9 +177,10 @@ export class MmWork {
     )
       return s;
     return {
-      ...s,
-      processes,
+      config: s.config,
       files: this.files,
+      processes,
+      current: s.current,
       nextAnonVma: this.nextAnonVma,
       nextShmem: this.nextShmem,
       namedAnonVmas: this.namedAnonVmas,

@@ -230,6 +230,22 @@ export class VmaTree {
     return [...this];
   }
 
+  /** Do ranks a <= b lie in the same leaf? */
+  private sameLeaf(a: number, b: number): boolean {
+    let n: Node = this.root!;
+    let ra = a;
+    let rb = b;
+    while (!n.leaf) {
+      const [i, r1] = childForRank(n, ra);
+      const [j, r2] = childForRank(n, rb);
+      if (i !== j) return false;
+      n = n.children[i]!;
+      ra = r1;
+      rb = r2;
+    }
+    return true;
+  }
+
   private static fromRoot(nodes: Node[]): VmaTree {
     if (nodes.length === 0) return VmaTree.EMPTY;
     let root: Node = nodes.length === 1 ? nodes[0]! : inner(nodes);
@@ -252,6 +268,9 @@ export class VmaTree {
    * the order). Copies one root-to-leaf path per VMA changed.
    */
   splice(rank: number, count: number, items: readonly Vma[]): VmaTree {
+    // Most changes (a split, a merge, an update) fall inside one leaf: one path copy.
+    if (this.root && count > 0 && rank + count <= this.size && this.sameLeaf(rank, rank + count - 1))
+      return VmaTree.fromRoot(editAt(this.root, rank, (vmas, at) => void vmas.splice(at, count, ...items)));
     let t: VmaTree = this;
     const common = Math.min(count, items.length);
     for (let i = 0; i < common; i++) t = t.edit(rank + i, (vmas, at) => void (vmas[at] = items[i]!));

@@ -35,22 +35,28 @@ export interface VmaMergeStruct {
   anonVmaOutcome: 'kept' | 'duplicated' | 'none';
 }
 
+const EMPTY_CHAIN: readonly string[] = [];
+
 export function newMergeStruct(init: Partial<VmaMergeStruct> & Pick<VmaMergeStruct, 'start' | 'end' | 'pgoff' | 'flags'>): VmaMergeStruct {
+  // Field by field rather than a spread: this runs on every merge attempt.
   return {
-    prev: undefined,
-    middle: undefined,
-    next: undefined,
-    file: null,
-    anonVma: null,
-    anonVmaChain: [],
-    anonName: null,
-    copiedFrom: undefined,
-    justExpand: false,
-    failPrealloc: false,
-    state: 'nomerge',
-    target: undefined,
-    removed: [],
-    anonVmaOutcome: 'none',
-    ...init,
+    prev: init.prev,
+    middle: init.middle,
+    next: init.next,
+    start: init.start,
+    end: init.end,
+    pgoff: init.pgoff,
+    flags: init.flags,
+    file: init.file ?? null,
+    anonVma: init.anonVma ?? null,
+    anonVmaChain: init.anonVmaChain ?? EMPTY_CHAIN,
+    anonName: init.anonName ?? null,
+    copiedFrom: init.copiedFrom,
+    justExpand: init.justExpand ?? false,
+    failPrealloc: init.failPrealloc ?? false,
+    state: init.state ?? 'nomerge',
+    target: init.target,
+    removed: init.removed ?? [],
+    anonVmaOutcome: init.anonVmaOutcome ?? 'none',
   };
 }

@@ -1,7 +1,7 @@
 import { flagsAnd, flagsOr } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
-import { PAGE_SIZE, rangeString, type Vma } from '../vma.js';
+import { PAGE_SIZE, rangeString, vmaWithRange, type Vma } from '../vma.js';
 import { canMergeAfter, canMergeBefore, isSpecial, mergeAfterReasons, mergeBeforeReasons, prevNextAnonReasons, stickyFlags } from './compat.js';
 import type { VmaMergeStruct } from './merge-struct.js';
 
@@ -120,7 +120,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
       w.replace([prev!, middle], [target]);
     } else {
       caseName = 'left part of middle into prev';
-      const rest: Vma = { ...middle, start: end, pgoff: middle.pgoff + (end - middle.start) / PAGE_SIZE };
+      const rest = vmaWithRange(middle, end, middle.end, middle.pgoff + (end - middle.start) / PAGE_SIZE);
       w.replace([prev!, middle], [target, rest]);
     }
   } else {
@@ -132,7 +132,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
       w.replace([middle, next!], [target]);
     } else {
       caseName = 'right part of middle into next';
-      const rest: Vma = { ...middle, end: start };
+      const rest = vmaWithRange(middle, middle.start, start, middle.pgoff);
       w.replace([middle, next!], [rest, target]);
     }
   }

@@ -2,7 +2,7 @@ import type { VmFlags } from '../flags.js';
 import { fail } from '../errno.js';
 import type { MmWork } from '../mm-work.js';
 import type { Vma } from '../vma.js';
-import { PAGE_SIZE } from '../vma.js';
+import { PAGE_SIZE, vmaWithFlags } from '../vma.js';
 import { newMergeStruct, type VmaMergeStruct } from './merge-struct.js';
 import { vmaMergeExistingRange } from './vma-merge-existing.js';
 import { splitVma } from './vma-split.js';
@@ -48,7 +48,7 @@ export function vmaModify(w: MmWork, prev: Vma | undefined, vma: Vma, start: num
   let piece = vma;
   if (piece.start < start) piece = splitVma(w, piece, start)[1];
   if (piece.end > end) piece = splitVma(w, piece, end)[0];
-  const changed: Vma = { ...piece, flags: change.flags, anonName };
+  const changed: Vma = anonName === piece.anonName ? vmaWithFlags(piece, change.flags) : { ...piece, flags: change.flags, anonName };
   w.update(piece, changed);
   return { vma: changed, vmg };
 }

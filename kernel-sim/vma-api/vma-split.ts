@@ -1,7 +1,7 @@
 import { fail } from '../errno.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
-import { hex, PAGE_SIZE, type Vma } from '../vma.js';
+import { hex, PAGE_SIZE, vmaWithRange, type Vma } from '../vma.js';
 
 /**
  * __split_vma: cut vma at addr (strictly inside it) into two VMAs that share
@@ -12,8 +12,8 @@ import { hex, PAGE_SIZE, type Vma } from '../vma.js';
  *   0123456789                (pgoff, pgoff+3)
  */
 export function splitVmaUnchecked(w: MmWork, vma: Vma, addr: number): [Vma, Vma] {
-  const lower: Vma = { ...vma, end: addr };
-  const upper: Vma = { ...vma, start: addr, pgoff: vma.pgoff + (addr - vma.start) / PAGE_SIZE };
+  const lower = vmaWithRange(vma, vma.start, addr, vma.pgoff);
+  const upper = vmaWithRange(vma, addr, vma.end, vma.pgoff + (addr - vma.start) / PAGE_SIZE);
   w.replace([vma], [lower, upper]);
   w.note('split', () => `split ${describe(vma)} at ${hex(addr)}`);
   return [lower, upper];
