@@ -168,13 +168,35 @@ export class VmaTree {
 
   /** The VMA containing addr, if any. */
   find(addr: number): Vma | undefined {
-    const v = this.at(this.rankAfter(addr));
+    const v = this.findFrom(addr);
     return v !== undefined && v.start <= addr ? v : undefined;
   }
 
-  /** First VMA that ends above addr (may start above it). */
+  /** First VMA that ends above addr (may start above it): one descent by address. */
   findFrom(addr: number): Vma | undefined {
-    return this.at(this.rankAfter(addr));
+    let n = this.root;
+    if (!n) return undefined;
+    while (!n.leaf) {
+      const ends: readonly number[] = n.ends;
+      let lo = 0;
+      let hi = ends.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ends[mid]! > addr) hi = mid;
+        else lo = mid + 1;
+      }
+      if (lo === ends.length) return undefined;
+      n = n.children[lo]!;
+    }
+    const leaf = n.vmas;
+    let a = 0;
+    let b = leaf.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (leaf[mid]!.end > addr) b = mid;
+      else a = mid + 1;
+    }
+    return leaf[a];
   }
 
   /** The last VMA that ends at or below addr. */

@@ -2,10 +2,11 @@ import type { VmFlags } from '../flags.js';
 import { fail } from '../errno.js';
 import type { MmWork } from '../mm-work.js';
 import type { Vma } from '../vma.js';
-import { PAGE_SIZE, vmaWithFlags } from '../vma.js';
+import { hex, PAGE_SIZE, vmaWithFlags, vmaWithRange } from '../vma.js';
 import { newMergeStruct, type VmaMergeStruct } from './merge-struct.js';
 import { vmaMergeExistingRange } from './vma-merge-existing.js';
-import { splitVma } from './vma-split.js';
+import { checkSplit, splitVma } from './vma-split.js';
+import { describe } from '../mm-work.js';
 
 export interface VmaModifyChange {
   readonly flags: VmFlags;
@@ -45,10 +46,25 @@ export function vmaModify(w: MmWork, prev: Vma | undefined, vma: Vma, start: num
     return { vma: merged, vmg };
   }
   if (vmg.state === 'nomem') fail('ENOMEM');
-  let piece = vma;
-  if (piece.start < start) piece = splitVma(w, piece, start)[1];
-  if (piece.end > end) piece = splitVma(w, piece, end)[0];
-  const changed: Vma = anonName === piece.anonName ? vmaWithFlags(piece, change.flags) : { ...piece, flags: change.flags, anonName };
-  w.update(piece, changed);
+  // Split [start, end) out of vma: at start, then at end, each refused at
+  // max_map_count (a first split that worked stays when the second fails).
+  // The pieces are computed first and linked with one update of the index.
+  const needLow = vma.start < start;
+  const needHigh = vma.end > end;
+  if (needLow) checkSplit(w, vma, start, 0);
+  if (needHigh && w.mapCount + (needLow ? 1 : 0) >= w.config.maxMapCount) {
+    if (needLow) splitVma(w, vma, start);
+    checkSplit(w, vma, end, 0);
+  }
+  const pieces: Vma[] = [];
+  if (needLow) pieces.push(vmaWithRange(vma, vma.start, start, vma.pgoff));
+  const midPgoff = vma.pgoff + (start - vma.start) / PAGE_SIZE;
+  const mid = vmaWithRange(vma, start, end, midPgoff);
+  const changed: Vma = anonName === mid.anonName ? vmaWithFlags(mid, change.flags) : { ...mid, flags: change.flags, anonName };
+  pieces.push(changed);
+  if (needHigh) pieces.push(vmaWithRange(vma, end, vma.end, vma.pgoff + (end - vma.start) / PAGE_SIZE));
+  w.replace([vma], pieces);
+  if (needLow) w.note('split', () => `split ${describe(vma)} at ${hex(start)}`);
+  if (needHigh) w.note('split', () => `split ${describe(vmaWithRange(vma, start, vma.end, midPgoff))} at ${hex(end)}`);
   return { vma: changed, vmg };
 }

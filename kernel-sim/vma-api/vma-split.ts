@@ -19,11 +19,17 @@ export function splitVmaUnchecked(w: MmWork, vma: Vma, addr: number): [Vma, Vma]
   return [lower, upper];
 }
 
-/** split_vma: as above, but refused with ENOMEM at max_map_count. */
-export function splitVma(w: MmWork, vma: Vma, addr: number): [Vma, Vma] {
-  if (w.mapCount >= w.config.maxMapCount) {
-    w.note('error', () => `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${w.mapCount} has reached max_map_count ${w.config.maxMapCount}`);
+/** split_vma's limit: refused with ENOMEM at max_map_count (`pending` splits not yet linked count too). */
+export function checkSplit(w: MmWork, vma: Vma, addr: number, pending: number): void {
+  const count = w.mapCount + pending;
+  if (count >= w.config.maxMapCount) {
+    w.note('error', () => `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${count} has reached max_map_count ${w.config.maxMapCount}`);
     fail('ENOMEM');
   }
+}
+
+/** split_vma: as above, but refused with ENOMEM at max_map_count. */
+export function splitVma(w: MmWork, vma: Vma, addr: number): [Vma, Vma] {
+  checkSplit(w, vma, addr, 0);
   return splitVmaUnchecked(w, vma, addr);
 }
