@@ -13,7 +13,7 @@ const USAGE = `usage:
                                  run a scenario on the simulator (FILE '-' reads standard input)
   vmasim kernel FILE [--json]    run the same scenario on this machine's kernel
   vmasim diff FILE               run both and show where they differ (exit 1 when they do)
-  vmasim fuzz [--seed S] [--count N] [--ops K]
+  vmasim fuzz [--seed S] [--count N] [--ops K] [--out DIR] [--forks]
                                  random scenarios on both; divergences are shrunk and saved
   vmasim --help                  this text`;
 

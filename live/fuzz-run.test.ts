@@ -4,11 +4,13 @@
  * simulator standing in for the kernel), and a small real run against the
  * live kernel (skipped, with the reason, when the helper cannot be built here).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureHelper } from './build-helper.js';
+import { packageRoot } from './paths.js';
 import { runFuzzCli, summaryText, type FuzzCliIo } from './fuzz-cli.js';
 import { runScenario } from '../commands/run-scenario.js';
 import type { RunReport } from '../snapshots/run-report.js';
@@ -149,6 +151,31 @@ describe('runFuzz without the live kernel', () => {
     expect(await runFuzzCli({ count: '5', out: tempDir() }, { ...c.io, helperPath: null, run: { runKernel } })).toBe(2);
     expect(c.err()).toMatch(/vmasim: fuzz: cannot start the kernel helper .*EACCES\n$/);
     expect(c.out()).toBe('');
+  });
+});
+
+describe('SimWatchdog', () => {
+  it('ends a process whose simulator run does not end, naming the seed', () => {
+    const script = join(tempDir(), 'endless.mts');
+    writeFileSync(
+      script,
+      `import { SimWatchdog } from ${JSON.stringify(join(packageRoot(), 'live', 'fuzz-run.ts'))};
+const w = new SimWatchdog(300, 'vmasim fuzz --seed SEED --count 1 --ops 7');
+w.enter(42);
+for (const t = Date.now(); Date.now() - t < 20000; );
+console.log('not stopped');
+`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: packageRoot(), encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).not.toContain('not stopped');
+    expect(r.signal === 'SIGTERM' || r.signal === 'SIGKILL').toBe(true);
+    expect(r.stderr).toContain('the simulator has been running one scenario of seed 42 for more than 0 s');
+    expect(r.stderr).toContain('vmasim fuzz --seed 42 --count 1 --ops 7');
+  });
+
+  it('lets runs that end in time alone', async () => {
+    const s = await runFuzz({ seed: 3, count: 4, ops: 10, outDir: tempDir(), runKernel: simAsKernel, simTimeoutMs: 5000 });
+    expect(s.scenarios).toBe(4);
   });
 });
 

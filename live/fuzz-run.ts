@@ -10,6 +10,7 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { parseScenario } from '../commands/parse.js';
 import { formatParseError, runScenario } from '../commands/run-scenario.js';
@@ -46,6 +47,57 @@ export interface CheckDeps {
   readonly compare?: Comparator;
   /** Per kernel run (default 60 s). */
   readonly timeoutMs?: number;
+  /** Told when the simulator starts and ends a run (a watchdog). */
+  readonly simClock?: SimWatchdog;
+}
+
+/**
+ * The simulator runs synchronously in this thread, so a run that never ends
+ * would freeze the loop with no word of why. A watchdog thread sees how long
+ * the current run has lasted; past the limit it names the seed on standard
+ * error and ends the process.
+ */
+export class SimWatchdog {
+  private readonly cells = new Float64Array(new SharedArrayBuffer(16));
+  private worker: Worker | null = null;
+
+  /** `rerun` is the command that makes the scenario again, with SEED in place of the seed. */
+  constructor(limitMs: number, rerun: string) {
+    const code = `
+const { workerData } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+const cells = new Float64Array(workerData.buffer);
+let told = 0;
+setInterval(() => {
+  const since = cells[1];
+  if (since > 0 && Date.now() - since > workerData.limitMs) {
+    // A launcher (tsx) may catch SIGTERM in JavaScript, which cannot run now: SIGKILL follows.
+    if (told) return void (Date.now() - told > 2000 && process.kill(process.pid, 'SIGKILL'));
+    told = Date.now();
+    const seed = cells[0];
+    writeSync(2, '\\nvmasim: fuzz: the simulator has been running one scenario of seed ' + seed + ' for more than ' +
+      Math.round(workerData.limitMs / 1000) + ' s (an endless loop?): stopping. The scenario: ' + workerData.rerun.replace('SEED', String(seed)) + '\\n');
+    process.kill(process.pid, 'SIGTERM');
+  }
+}, Math.min(1000, workerData.limitMs));
+`;
+    this.worker = new Worker(code, { eval: true, workerData: { buffer: this.cells.buffer, limitMs, rerun } });
+    this.worker.unref();
+  }
+
+  enter(seed: number): void {
+    this.cells[0] = seed;
+    this.cells[1] = Date.now();
+  }
+
+  leave(): void {
+    this.cells[1] = 0;
+  }
+
+  stop(): void {
+    void this.worker?.terminate();
+    this.worker = null;
+  }
 }
 
 function isMissingHelper(e: LiveHelperError): boolean {
@@ -53,14 +105,17 @@ function isMissingHelper(e: LiveHelperError): boolean {
 }
 
 /** Runs `text` on both sides and compares. Throws FuzzFatal when the helper is missing. */
-export async function checkScenario(text: string, name: string, deps: CheckDeps = {}): Promise<Outcome> {
+export async function checkScenario(text: string, name: string, deps: CheckDeps = {}, seed = -1): Promise<Outcome> {
   const parsed = parseScenario(text, name);
   if ('error' in parsed) return { kind: 'invalid', message: formatParseError(parsed.error) };
   let sim;
   try {
+    deps.simClock?.enter(seed);
     sim = runScenario(text, name);
   } catch (e) {
     return { kind: 'sim-error', message: `the simulator threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` };
+  } finally {
+    deps.simClock?.leave();
   }
   if (!sim.ok) return { kind: 'sim-error', message: sim.message };
   let kernel: RunReport;
@@ -162,6 +217,8 @@ export interface FuzzOptions extends CheckDeps {
   readonly shrink?: boolean;
   /** Predicate calls per shrink (default 800). */
   readonly maxShrinkTests?: number;
+  /** Ends the process when one simulator run takes longer (default 60 s; 0: no limit). */
+  readonly simTimeoutMs?: number;
   readonly onProgress?: (p: FuzzProgress) => void;
   /** A finding was saved. */
   readonly onFinding?: (f: Finding) => void;
@@ -197,7 +254,7 @@ export function findingFileName(kind: FindingKind, seed: number): string {
   return `fuzz-${kind === 'divergence' ? 'divergence' : kind}-${seed}.vma`;
 }
 
-function rerunCommand(o: { seed: number; ops: number; forks?: boolean }): string {
+function rerunCommand(o: { seed: number | string; ops: number; forks?: boolean }): string {
   return `vmasim fuzz --seed ${o.seed} --count 1 --ops ${o.ops}${o.forks ? ' --forks' : ''}`;
 }
 
@@ -228,7 +285,7 @@ async function confirmAndShrink(
   let flaky = false;
   // A divergence that the kernel does not repeat is saved as it is, marked flaky.
   if (first.kind === 'diverge') {
-    const again = await checkScenario(lines.join('\n') + '\n', `fuzz-seed-${seed}.vma`, o);
+    const again = await checkScenario(lines.join('\n') + '\n', `fuzz-seed-${seed}.vma`, o, seed);
     flaky = !sameFailure(first, again);
   }
   const timedOut = first.kind === 'kernel-error' && /did not finish within/.test(first.message);
@@ -237,7 +294,7 @@ async function confirmAndShrink(
     const r = await shrinkLines(
       lines,
       // Once asked to stop, every candidate "passes": the shrink ends with what it has.
-      async (cand) => !o.shouldStop?.() && sameFailure(first, await checkScenario(cand.join('\n') + '\n', name(++n), o)),
+      async (cand) => !o.shouldStop?.() && sameFailure(first, await checkScenario(cand.join('\n') + '\n', name(++n), o, seed)),
       { maxTests: o.maxShrinkTests ?? 800, onTest: onShrink },
     );
     shrunk = r.lines;
@@ -257,7 +314,7 @@ async function confirmAndShrink(
   // The differences of the shrunk scenario, with line numbers moved past the header of the saved file.
   const info = { original: lines.length, shrunk: shrunk.length, tests, flaky };
   if (!flaky && shrunk !== lines) {
-    const last = await checkScenario(body, file, o);
+    const last = await checkScenario(body, file, o, seed);
     if (sameFailure(first, last)) outcome = last;
   }
   outcome = shiftLines(outcome, header(o, seed, kind, file, info, describe(outcome).rows).length);
@@ -305,7 +362,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
       const name = `fuzz-seed-${seed}.vma`;
       let outcome: Outcome;
       try {
-        outcome = await checkScenario(g.text, name, o);
+        outcome = await checkScenario(g.text, name, o, seed);
       } catch (e) {
         fatal ??= e;
         return;
@@ -343,8 +400,15 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
       progress();
     }
   };
+  const limit = o.simTimeoutMs ?? 60_000;
+  const watchdog = o.simClock === undefined && limit > 0 ? new SimWatchdog(limit, rerunCommand({ seed: 'SEED', ops: o.ops, forks: o.forks })) : null;
+  if (watchdog) o = { ...o, simClock: watchdog };
   const n = Math.max(1, Math.min(o.concurrency ?? defaultConcurrency(), o.count));
-  await Promise.all(Array.from({ length: n }, worker));
+  try {
+    await Promise.all(Array.from({ length: n }, worker));
+  } finally {
+    watchdog?.stop();
+  }
   if (fatal !== null) throw fatal;
   findings.sort((a, b) => a.seed - b.seed);
   return {

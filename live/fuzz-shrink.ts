@@ -1,10 +1,11 @@
 /**
  * Shrinks a failing scenario: delta debugging over its lines (chunks, then
  * single lines), then simpler words (smaller lengths and offsets, aligned
- * addresses, fewer optional flags), then lines again, until nothing more
- * can go (a file mapping may become anonymous). The caller's predicate decides what "still failing" means; a
- * candidate that does not parse (a `file` line removed while an mmap still
- * names it) simply does not fail, so needed lines stay.
+ * addresses, fewer optional flags, anonymous memory instead of a file), then
+ * lines again, until nothing more can go. The caller's predicate decides what
+ * "still failing" means; a candidate that does not parse (a `file` line
+ * removed while an mmap still names it) simply does not fail, so needed lines
+ * stay.
  */
 
 export type StillFails = (lines: readonly string[]) => Promise<boolean>;

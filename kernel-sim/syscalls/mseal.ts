@@ -27,13 +27,16 @@ export function sysMseal(w: MmWork, addrBig: bigint, lenBig: bigint): number {
   let currStart = start;
   while (vma && vma.start < end) {
     const currEnd = Math.min(vma.end, end);
-    let done = vma;
-    if (!hasAny(vma.flags, VM_SEALED)) done = vmaModify(w, prev, vma, currStart, currEnd, { flags: flagsOr(vma.flags, VM_SEALED) }).vma;
-    prev = done;
+    if (hasAny(vma.flags, VM_SEALED)) {
+      prev = vma;
+      currStart = currEnd;
+      vma = w.nextOf(vma);
+      continue;
+    }
+    prev = vmaModify(w, prev, vma, currStart, currEnd, { flags: flagsOr(vma.flags, VM_SEALED) }).vma;
     currStart = currEnd;
-    // The walk resumes at currEnd: after a merge into the next VMA that finds
-    // the merged (already sealed) VMA again, which is then skipped, as the
-    // kernel's iterator does.
+    // After a change the walk resumes at currEnd: a merge into the next VMA
+    // is found again (already sealed, so skipped), as the kernel's iterator does.
     vma = w.findFrom(currEnd);
   }
   return 0;

@@ -1,0 +1,37 @@
+/**
+ * Temporary folders for tests that write files, and a fingerprint of a
+ * folder's contents to prove that a refused command wrote nothing.
+ * /dev/shm is preferred where it exists: fsync costs nothing there, and
+ * the journal and export code call it on every line.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
+export function sandbox(prefix = 'vmasim-rel-'): { readonly dir: string; remove(): void } {
+  const dir = mkdtempSync(join(ROOT, prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Every entry under dir (recursively) with its kind and a hash of its contents. */
+export function fingerprint(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, rel: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(p);
+      if (st.isDirectory()) {
+        out[r] = `dir ${st.mode & 0o7777}`;
+        walk(p, r);
+      } else if (st.isSymbolicLink()) out[r] = `link ${readlinkSync(p)}`;
+      else if (st.isFile()) out[r] = `file ${st.mode & 0o7777} ${createHash('sha1').update(readFileSync(p)).digest('hex')}`;
+      else out[r] = st.isFIFO() ? 'fifo' : 'other';
+    }
+  };
+  walk(dir, '');
+  return out;
+}
