@@ -160,7 +160,7 @@ static uint64_t file_size[MAX_FILES];
 static int file_fd[MAX_FILES];
 static unsigned file_major[MAX_FILES], file_minor[MAX_FILES];
 static uint64_t file_ino[MAX_FILES];
-static char tmp_dir[64];
+static char tmp_dir[4096];
 static char path_buf[128];
 
 static int cmd_pipe[MAX_PROCS][2];
@@ -616,10 +616,14 @@ static void create_files(void)
 {
 	if (nfiles == 0)
 		return;
-	memcpy(tmp_dir, "/tmp/vmasim-live-XXXXXX", sizeof "/tmp/vmasim-live-XXXXXX");
+	/* TMPDIR, as mkdtemp's callers usually honour it; /tmp otherwise. */
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base || strlen(base) > sizeof tmp_dir - 32)
+		base = "/tmp";
+	snprintf(tmp_dir, sizeof tmp_dir, "%s/vmasim-live-XXXXXX", base);
 	if (!mkdtemp(tmp_dir)) {
 		tmp_dir[0] = 0;
-		die(3, 0, "cannot create a directory under /tmp", errno_name(errno));
+		die(3, 0, "cannot create a temporary directory (TMPDIR or /tmp)", errno_name(errno));
 	}
 	for (int i = 0; i < nfiles; i++) {
 		struct stat st;

@@ -3,7 +3,9 @@
  * the shared spec (kernel-vma-semantics.md, scenario-language.md) says the kernel does.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADVICES, type Advice, type Command, type MmapFlags } from '../commands/ast.js';
 import type { RunReport, VmaReport } from '../snapshots/run-report.js';
@@ -524,13 +526,15 @@ describe('runOnKernel: refusals and failures', () => {
   });
 
   it('stops a helper that runs past the time limit, leaving no files behind', async () => {
-    const leftovers = () => readdirSync('/tmp').filter((n) => n.startsWith('vmasim-live-')).length;
-    const before = leftovers();
+    // A folder of its own, so that helpers run by other tests at the same time do not count.
+    const tmpDir = mkdtempSync(join(tmpdir(), 'vmasim-timeout-test-'));
+    const leftovers = () => readdirSync(tmpDir).length;
     const lines = scenario('file f 4K\nfork\nmmap 0x100000000000 8G rw- fixed noreserve\ntouch 0x100000000000 8G\n');
-    const e = await runOnKernel(lines, { hostConfig: HOST_PLAIN, timeoutMs: 200 }).catch((x: unknown) => x);
+    const e = await runOnKernel(lines, { hostConfig: HOST_PLAIN, timeoutMs: 200, tmpDir }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(LiveHelperError);
     expect((e as Error).message).toContain('did not finish within 200 ms');
-    expect(leftovers()).toBe(before);
+    expect(leftovers()).toBe(0);
+    rmSync(tmpDir, { recursive: true, force: true });
   });
 
   it('reports a scenario process that dies with the helper stderr, not a stack trace', async () => {

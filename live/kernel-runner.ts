@@ -27,6 +27,8 @@ export interface KernelRunOptions {
   readonly hostConfig?: HostKernelConfig;
   /** Kill the helper after this many milliseconds (default: no limit). */
   readonly timeoutMs?: number;
+  /** Folder for the scenario's files (default: TMPDIR, else /tmp). */
+  readonly tmpDir?: string;
 }
 
 /** The scenario cannot be run on the live kernel as written; the message names the line. */
@@ -435,11 +437,11 @@ interface HelperRun {
   readonly timedOut: boolean;
 }
 
-function runHelper(path: string, input: string, timeoutMs: number | undefined): Promise<HelperRun> {
+function runHelper(path: string, input: string, timeoutMs: number | undefined, tmpDir?: string): Promise<HelperRun> {
   return new Promise((resolve, reject) => {
     let child;
     try {
-      child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'], env: tmpDir ? { ...process.env, TMPDIR: tmpDir } : process.env });
     } catch (e) {
       reject(new LiveHelperError(`cannot start the kernel helper ${path}: ${e instanceof Error ? e.message : String(e)}`));
       return;
@@ -508,7 +510,7 @@ export async function runOnKernel(lines: readonly ScenarioLine[], opts: KernelRu
       `the kernel helper ${helper} is missing: run \`npm run build\` to build it (that needs a C compiler, cc or gcc)`,
     );
   }
-  const run = await runHelper(helper, input.text, opts.timeoutMs);
+  const run = await runHelper(helper, input.text, opts.timeoutMs, opts.tmpDir);
   if (run.timedOut) {
     throw new LiveHelperError(`the kernel helper did not finish within ${opts.timeoutMs} ms and was stopped`, run.stderr);
   }
