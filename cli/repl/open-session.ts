@@ -47,16 +47,18 @@ export async function openSession(chosen: StartFrom | null, fallback: StartFrom,
   if (journalPath !== null && existsSync(journalPath)) return resumeSession(chosen, journalPath, ctx);
   const start = chosen ?? fallback;
   const make = simHistoryOptions();
+  const history = History.create(make.options);
   let journal: JournalWriter | null = null;
   if (journalPath !== null) {
     try {
-      journal = JournalWriter.create(journalPath);
+      // The header's start time is event 0's: a resumed session keeps it.
+      journal = JournalWriter.create(journalPath, { startTime: history.current.time });
     } catch (e) {
       if (e instanceof JournalWriteError) return { error: e.message };
       throw e;
     }
   }
-  const session = actorSession({ history: History.create(make.options), make, journal });
+  const session = actorSession({ history, make, journal });
   const loaded = loadStart(session, start, ctx);
   if ('error' in loaded) {
     session.close();

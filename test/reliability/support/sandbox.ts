@@ -11,8 +11,9 @@ import { join } from 'node:path';
 
 const ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-export function sandbox(prefix = 'vmasim-rel-'): { readonly dir: string; remove(): void } {
-  const dir = mkdtempSync(join(ROOT, prefix));
+/** `exec`: programs will be run from it (/dev/shm is often mounted noexec). */
+export function sandbox(prefix = 'vmasim-rel-', opts: { readonly exec?: boolean } = {}): { readonly dir: string; remove(): void } {
+  const dir = mkdtempSync(join(opts.exec ? tmpdir() : ROOT, prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
