@@ -350,6 +350,8 @@ const VOCABULARY: readonly RegExp[] = [
   PREV_NEXT_ANON,
   NEXT_CLOSE,
   MIDDLE_CLOSE,
+  /^special mapping \(VM_SPECIAL\b/,
+  /^the range touches neither edge of the VMA$/,
 ];
 
 /** Problems with the no-merge steps of one run: a neighbour refused without a reason, or a reason in no known words. */

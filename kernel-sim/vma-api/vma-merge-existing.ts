@@ -37,11 +37,11 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
   vmg.state = 'nomerge';
 
   if (isSpecial(vmg.flags)) {
-    w.note('no-merge', () => `${range()} is special (VM_SPECIAL): never merged`);
+    w.note('no-merge', () => `${range()} is special (VM_SPECIAL): never merged`, ['special mapping (VM_SPECIAL: io, de, pf or mm)']);
     return undefined;
   }
   if (!leftSide && !rightSide) {
-    w.note('no-merge', () => `${range()} touches neither edge of ${describe(middle)}: no merge possible`);
+    w.note('no-merge', () => `${range()} touches neither edge of ${describe(middle)}: no merge possible`, ['the range touches neither edge of the VMA']);
     return undefined;
   }
 

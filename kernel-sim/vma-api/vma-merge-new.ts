@@ -27,7 +27,7 @@ export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefine
   const r1 = vmg.end;
   const range = () => rangeString(r0, r1);
   if (isSpecial(vmg.flags)) {
-    w.note('no-merge', () => `${range()} is a special mapping (VM_SPECIAL): never merged`);
+    w.note('no-merge', () => `${range()} is a special mapping (VM_SPECIAL): never merged`, ['special mapping (VM_SPECIAL: io, de, pf or mm)']);
     return undefined;
   }
   if (!prev && !next) return undefined;
