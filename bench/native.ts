@@ -38,10 +38,17 @@ export function ensureKernelBench(): { readonly binary: string } | { readonly er
   }
 }
 
-/** Run the native bench: `rounds` rounds of `pairs` operations of each kind at N VMAs. */
-export function runKernelBench(binary: string, n: number, pairs: number, rounds = 1): KernelRound[] {
+/**
+ * Run the native bench: `rounds` rounds of `pairs` operations of each kind at
+ * N VMAs. Null when N VMAs do not fit under this machine's vm.max_map_count.
+ */
+export function runKernelBench(binary: string, n: number, pairs: number, rounds = 1): KernelRound[] | null {
   const r = spawnSync(binary, [String(n), String(pairs), String(rounds)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.error) throw r.error;
+  if (r.status === 3) {
+    process.stderr.write(`  … ${r.stderr.trim()}\n`);
+    return null;
+  }
   if (r.status !== 0) throw new Error(`kernel-bench ${n} ${pairs} ${rounds} failed (${r.status}): ${r.stderr.trim()}`);
   const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as KernelRound);
   for (const k of out) {

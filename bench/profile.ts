@@ -105,6 +105,34 @@ export function profileText(profile: CpuProfile, top = 20): string {
   ].join('\n');
 }
 
+interface HeapNode {
+  readonly callFrame: CallFrame;
+  readonly selfSize: number;
+  readonly children: readonly HeapNode[];
+}
+
+export interface HeapProfile {
+  readonly head: HeapNode;
+}
+
+/** The sites that allocate the most bytes (a sampling heap profile with collected objects included), per event. */
+export function heapProfileText(profile: HeapProfile, events: number, top = 15): string {
+  const bySite = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode) => {
+    const k = `${(n.callFrame.functionName || '(anonymous)').padEnd(36)} ${where(n.callFrame)}`;
+    bySite.set(k, (bySite.get(k) ?? 0) + n.selfSize);
+    total += n.selfSize;
+    for (const c of n.children) walk(c);
+  };
+  walk(profile.head);
+  const rows = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, top);
+  return [
+    `Allocated per event: ${(total / events).toFixed(0)} bytes (sampled over ${events} events, garbage included); by site:`,
+    ...rows.map(([k, v]) => `  ${`${(v / events).toFixed(0)} B`.padStart(7)}  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`),
+  ].join('\n');
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [file, top] = process.argv.slice(2);
   if (!file) {

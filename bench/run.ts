@@ -1,12 +1,12 @@
 /**
- * `npm run bench` (issue #7): the simulator against the live kernel, the
+ * `npm run bench`: the simulator against the live kernel, the
  * history, memory, journal replay, start-up and a whole scenario end to end,
  * printed as tables with the targets beside the figures.
  *
  *   npm run bench                  the full run (about 3 minutes)
- *   npm run bench -- --quick       fewer rounds and a 100,000-event journal
+ *   npm run bench -- --quick       fewer rounds, shorter histories (about 1 minute)
  *   npm run bench -- --profile     also a CPU profile of the recorded path at 60,000 VMAs
- *   npm run bench -- --only ops,history,e2e,startup
+ *   npm run bench -- --only ops,history,replay,startup,e2e
  *
  * Builds first when dist/ is older than the sources. Every figure is a median
  * over several rounds; the kernel's rounds run between the simulator's, so
@@ -23,7 +23,7 @@ import { helperBinaryPath, packageRoot } from '../live/paths.js';
 import type { RunReport } from '../snapshots/run-report.js';
 import { ensureKernelBench } from './native.js';
 import { e2eScenario, OP_KINDS, type OpKind } from './ops.js';
-import { profileText, type CpuProfile } from './profile.js';
+import { heapProfileText, profileText, type CpuProfile, type HeapProfile } from './profile.js';
 import { bytes, count, duration, max, median, percentile, ratio } from './stats.js';
 import type { HistoryParams, HistoryResult, OpsParams, OpsResult, ReplayParams, ReplayResult } from './worker.js';
 
@@ -172,10 +172,20 @@ function runOps(plan: Plan, kernelBinary: string | null, profileFile: string | n
       result,
       engine: per((k) => med((r) => r.engine[k])),
       step: per((k) => med((r) => r.step[k])),
-      kernel: kernelBinary ? per((k) => med((r) => (k === 'mprotect' ? r.kernel!.mprotectNs : r.kernel!.munmapNs) / 1e6)) : null,
+      kernel: kernelFigures(result),
     });
   }
   return out;
+}
+
+/** Medians of the kernel's rounds, milliseconds per call; null when it did not run at this size. */
+function kernelFigures(result: OpsResult): Record<OpKind, number> | null {
+  const rounds = result.rounds.flatMap((r) => (r.kernel ? [r.kernel] : []));
+  if (rounds.length === 0) return null;
+  return {
+    mprotect: median(rounds.map((k) => k.mprotectNs)) / 1e6,
+    munmap: median(rounds.map((k) => k.munmapNs)) / 1e6,
+  };
 }
 
 function runHistory(plan: Plan): HistoryResult {
@@ -265,6 +275,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 }
 
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
+const hasBiggest = (ops: readonly OpsFigures[] | null) => ops?.some((f) => f.n === SIZES[SIZES.length - 1]) ?? false;
 
 function machine(): string {
   let cpu = cpus()[0]?.model ?? 'unknown';
@@ -300,23 +311,32 @@ function opsTable(ops: readonly OpsFigures[], plan: Plan): string {
   }
   return [
     `Time per system call (median of ${plan.rounds} rounds of ${count(2 * plan.pairs)} calls in the simulator, ${count(2 * plan.kernelPairs)} in the kernel):`,
+    '',
     table(['VMAs', 'operation', 'simulator, recorded', 'bare step()', 'kernel', 'recorded / kernel', 'step / kernel', 'target'], rows),
   ].join('\n');
 }
 
-function otherTable(plan: Plan, ops: readonly OpsFigures[] | null, hist: HistoryResult | null, e2e: E2eFigures | null, startup: ReturnType<typeof runStartup> | null): string {
+interface Figures {
+  readonly ops: readonly OpsFigures[] | null;
+  readonly hist: HistoryResult | null;
+  readonly replay: ReplayResult | null;
+  readonly startup: ReturnType<typeof runStartup> | null;
+  readonly e2e: E2eFigures | null;
+}
+
+function otherTable({ ops, hist, replay, startup, e2e }: Figures): string {
   const rows: string[][] = [];
   if (hist) {
-    const n = count(hist.events);
     const gm = median(hist.goto);
     const gx = max(hist.goto);
+    const of = `a ${count(hist.events)}-event history (${count(hist.vmas)} VMAs)`;
     rows.push([
-      `goto a random event of a ${n}-event history (${count(hist.goto.length)} gotos)`,
+      `goto a random event of ${of}, ${count(hist.goto.length)} times`,
       `median ${duration(gm)}, p99 ${duration(percentile(hist.goto, 99))}, max ${duration(gx)}`,
       `≤ 20 ms: median ${mark(gm <= 20)}, max ${mark(gx <= 20)}`,
     ]);
-    rows.push([`undo 1 from a random event of that history (${count(hist.undo.length)})`, `median ${duration(median(hist.undo))}, max ${duration(max(hist.undo))}`, '']);
-    rows.push([`diff of distant events of that history (${hist.diff.label}; 1,000 VMAs)`, `${duration(hist.diff.ms)} (${hist.diff.summary})`, '']);
+    rows.push([`undo 1 from a random event of that history, ${count(hist.undo.length)} times`, `median ${duration(median(hist.undo))}, max ${duration(max(hist.undo))}`, '']);
+    rows.push([`diff of distant events of that history (${hist.diff.label})`, `${duration(hist.diff.ms)} (${hist.diff.summary})`, '']);
   }
   const big = ops?.find((f) => f.n === SIZES[SIZES.length - 1]);
   if (big) {
@@ -324,18 +344,27 @@ function otherTable(plan: Plan, ops: readonly OpsFigures[] | null, hist: History
     if (big.result.heap) {
       const h = big.result.heap;
       rows.push([`heap per event at ${count(big.n)} VMAs (${count(h.events)} events, after gc)`, bytes(h.bytesPerEvent), `≤ 1 KiB ${mark(h.bytesPerEvent <= 1024)}`]);
+      rows.push([
+        '  of which the states, the traces, the history',
+        `${bytes(h.states)}, ${bytes(h.outcomes - h.states)}, ${bytes(h.bytesPerEvent - h.outcomes)}`,
+        '',
+      ]);
     }
   }
   if (hist) {
-    rows.push([`heap per event in the ${count(hist.events)}-event history (1,000 VMAs)`, `${bytes(hist.heapBytes / hist.events)} (${bytes(hist.heapBytes)} in all)`, '']);
-    const rate = hist.events / (hist.replayMs / 1000);
+    rows.push([`heap per event in that ${count(hist.events)}-event history`, `${bytes(hist.heapBytes / hist.events)} (${bytes(hist.heapBytes)} in all)`, '']);
+    rows.push([`appending its events through the engine (no parsing)`, `${duration(hist.buildMs)}, ${count(Math.round(hist.events / (hist.buildMs / 1000)))} events/s`, '']);
+  }
+  if (replay) {
+    const rate = replay.events / (replay.replayMs / 1000);
     const perMillion = (1_000_000 / rate) * 1000;
-    const measured = hist.events === 1_000_000;
+    const measured = replay.events >= 1_000_000;
     rows.push([
-      `journal replay (vmasim --session: resume ${count(hist.events)} events, ${bytes(hist.journalBytes)})`,
-      `${duration(hist.replayMs)}, ${count(Math.round(rate))} events/s` + (measured ? '' : `; 1,000,000 events: ${duration(perMillion)} (extrapolated)`),
+      `journal replay: vmasim --session resuming ${count(replay.events)} events (${count(REPLAY_VMAS)} VMAs, ${bytes(replay.journalBytes)})`,
+      `${duration(replay.replayMs)}, ${count(Math.round(rate))} events/s` + (measured ? '' : `; 1,000,000 events ≈ ${duration(perMillion)} (extrapolated)`),
       `1,000,000 in ≤ 10 s ${mark(perMillion <= 10_000)}`,
     ]);
+    rows.push([`heap per event after that replay`, bytes(replay.heapBytes / replay.events), '']);
   }
   if (startup) {
     rows.push(
@@ -351,6 +380,13 @@ function otherTable(plan: Plan, ops: readonly OpsFigures[] | null, hist: History
       const k = median(e2e.kernel);
       rows.push([`vmasim kernel FILE --json (the same file)`, duration(k), '']);
       rows.push(['end to end, run / kernel', ratio(run / k), `≤ 2× ${mark(run / k <= 2)}`]);
+      // What the kernel itself spends on those system calls, from kernel-bench.c at the same size.
+      const native = ops?.find((f) => f.n === E2E_VMAS);
+      const build = native?.result.rounds.map((r) => r.kernel?.buildMs ?? NaN).filter(Number.isFinite) ?? [];
+      if (native?.kernel && build.length) {
+        const own = median(build) + E2E_MPROTECTS * native.kernel.mprotect;
+        rows.push([`  the kernel's own time for those calls (kernel-bench.c at ${count(E2E_VMAS)} VMAs)`, `≈ ${duration(own)}; run / that ≈ ${ratio(run / own)}`, '']);
+      }
     } else rows.push(['vmasim kernel FILE --json', `n/a: ${e2e.note}`, '']);
   }
   return table(['figure', 'value', 'target'], rows);
@@ -363,8 +399,12 @@ function main(): number {
   if (rebuilt !== null) return rebuilt;
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { quick: { type: 'boolean' }, profile: { type: 'boolean' }, only: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, profile: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
+  if (values.help) {
+    process.stdout.write(`usage: npm run bench -- [--quick] [--profile] [--only ${SECTIONS.join(',')}]\n`);
+    return 0;
+  }
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
   for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: no section '${s}' (${SECTIONS.join(', ')})`);
   const quick = !!values.quick;
@@ -395,16 +435,22 @@ function main(): number {
   const profileFile = plan.profile ? join(root, 'bench', 'bin', 'recorded-60000.cpuprofile') : null;
   const ops = plan.sections.has('ops') ? runOps(plan, kernelBinary, profileFile) : null;
   const hist = plan.sections.has('history') ? runHistory(plan) : null;
+  const replay = plan.sections.has('replay') ? runReplay(plan) : null;
   const startup = plan.sections.has('startup') ? runStartup(plan) : null;
   const e2e = plan.sections.has('e2e') ? runE2e(plan) : null;
   const elapsed = performance.now() - t0;
 
   const out: string[] = [header, ''];
   if (ops) out.push(opsTable(ops, plan), '');
-  if (hist || ops || e2e || startup) out.push(otherTable(plan, ops, hist, e2e, startup), '');
+  if (hist || replay || hasBiggest(ops) || e2e || startup) out.push(otherTable({ ops, hist, replay, startup, e2e }), '');
   out.push(`${quick ? 'Quick run' : 'Full run'}, ${duration(elapsed)}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end.`);
   if (profileFile && existsSync(profileFile)) {
     out.push('', `Recorded path at ${count(SIZES[SIZES.length - 1]!)} VMAs (${shown(profileFile)}):`, profileText(JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile, 20));
+    const heapFile = profileFile.replace(/\.cpuprofile$/, '.heapprofile');
+    const allocEvents = ops?.find((f) => f.n === SIZES[SIZES.length - 1])?.result.allocEvents ?? 0;
+    if (existsSync(heapFile) && allocEvents > 0) {
+      out.push('', `${shown(heapFile)}:`, heapProfileText(JSON.parse(readFileSync(heapFile, 'utf8')) as HeapProfile, allocEvents, 15));
+    }
   }
   process.stdout.write(out.join('\n') + '\n');
   return 0;

@@ -16,7 +16,7 @@ import type { StateCommand } from '../commands/ast.js';
 import { appendEvent, execute, isStateCommand, newEngine, type Engine } from '../commands/engine.js';
 import { parseLine } from '../commands/parse.js';
 import { newParseContext, type ParseContext } from '../commands/parse-context.js';
-import { step } from '../kernel-sim/step.js';
+import { step, type StepOutcome } from '../kernel-sim/step.js';
 import type { SimState } from '../kernel-sim/state.js';
 import type { Vma } from '../kernel-sim/vma.js';
 import { diffEvents } from '../store/diff.js';
@@ -86,7 +86,7 @@ export interface OpsParams {
   readonly heapEvents: number;
   /** Time `diff` between distant events of this history. */
   readonly diff: boolean;
-  /** Write a CPU profile of the recorded path (both kinds) to this file. */
+  /** Write a CPU profile of the recorded path (both kinds) to this file (NAME.cpuprofile), and a sampling heap profile to NAME.heapprofile. */
   readonly profile: string | null;
 }
 
@@ -101,9 +101,18 @@ export interface OpsResult {
   readonly n: number;
   readonly buildMs: number;
   readonly rounds: readonly OpsRound[];
-  readonly heap: { readonly events: number; readonly bytesPerEvent: number } | null;
+  readonly heap: {
+    readonly events: number;
+    /** Bytes each event keeps reachable in the history. */
+    readonly bytesPerEvent: number;
+    /** Of which: the states alone, and the step outcomes (states and traces). */
+    readonly states: number;
+    readonly outcomes: number;
+  } | null;
   readonly diffs: readonly { readonly label: string; readonly ms: number; readonly summary: string }[];
   readonly events: number;
+  /** Events appended while the heap profile sampled (0: no profile). */
+  readonly allocEvents: number;
 }
 
 async function ops(p: OpsParams): Promise<OpsResult> {
@@ -116,16 +125,16 @@ async function ops(p: OpsParams): Promise<OpsResult> {
     mprotect: parseAll(opSequence('mprotect', p.n, p.pairs)),
     munmap: parseAll(opSequence('munmap', p.n, p.pairs)),
   };
-  // Let the JIT settle before anything is timed.
+  // One untimed round, and the build's garbage collected, before anything is timed.
   for (const kind of OP_KINDS) {
-    const warm = seqs[kind].slice(0, Math.min(seqs[kind].length, 400));
-    engine = appendAll(engine, warm);
-    stepAll(engine.history.current.state, warm);
+    engine = appendAll(engine, seqs[kind]);
+    stepAll(engine.history.current.state, seqs[kind]);
   }
+  gc();
 
   const rounds: OpsRound[] = [];
   for (let r = 0; r < p.rounds; r++) {
-    const kernel = p.kernel ? runKernelBench(p.kernel.binary, p.n, p.kernel.pairs, 1)[0]! : null;
+    const kernel = p.kernel ? (runKernelBench(p.kernel.binary, p.n, p.kernel.pairs, 1)?.[0] ?? null) : null;
     const eng = {} as Record<OpKind, number>;
     const stp = {} as Record<OpKind, number>;
     for (const kind of OP_KINDS) {
@@ -147,12 +156,47 @@ async function ops(p: OpsParams): Promise<OpsResult> {
   if (p.heapEvents > 0) {
     const lines = seqs.mprotect;
     const k = Math.max(2, p.heapEvents - (p.heapEvents % 2));
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    for (let done = 0; done < k; done += lines.length) engine = appendAll(engine, lines.slice(0, Math.min(lines.length, k - done)));
-    gc();
-    const after = process.memoryUsage().heapUsed;
-    heap = { events: k, bytesPerEvent: (after - before) / k };
+    const batches = (f: (batch: readonly Line[]) => void) => {
+      for (let done = 0; done < k; done += lines.length) f(lines.slice(0, Math.min(lines.length, k - done)));
+    };
+    /** Bytes per event that `f` leaves reachable. */
+    const retained = (f: () => unknown): number => {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const kept = f();
+      gc();
+      const after = process.memoryUsage().heapUsed;
+      if (kept === undefined) throw new Error('nothing kept');
+      return (after - before) / k;
+    };
+    // The same events three ways: only the states kept, the step outcomes kept (states and
+    // traces), and everything the history keeps.
+    const states = retained(() => {
+      const kept: SimState[] = [];
+      let s = engine.history.current.state;
+      batches((b) => {
+        for (const l of b) kept.push((s = step(s, l.cmd).state));
+      });
+      return kept;
+    });
+    const outcomes = retained(() => {
+      const kept: StepOutcome[] = [];
+      let s = engine.history.current.state;
+      batches((b) => {
+        for (const l of b) {
+          const o = step(s, l.cmd);
+          kept.push(o);
+          s = o.state;
+        }
+      });
+      return kept;
+    });
+    const events = retained(() => {
+      // Each event with a command of its own, as parsed lines give them.
+      batches((b) => void (engine = appendAll(engine, parseAll(b.map((l) => l.canonical)))));
+      return engine;
+    });
+    heap = { events: k, bytesPerEvent: events, states, outcomes };
   }
 
   const diffs: { label: string; ms: number; summary: string }[] = [];
@@ -176,19 +220,28 @@ async function ops(p: OpsParams): Promise<OpsResult> {
     }
   }
 
+  let allocEvents = 0;
   if (p.profile !== null) {
     const session = new InspectorSession();
     session.connect();
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
     await session.post('Profiler.start');
-    for (let r = 0; r < 3; r++) for (const kind of OP_KINDS) engine = appendAll(engine, seqs[kind]);
+    for (let r = 0; r < 8; r++) for (const kind of OP_KINDS) engine = appendAll(engine, seqs[kind]);
     const { profile } = await session.post('Profiler.stop');
-    session.disconnect();
     writeFileSync(p.profile, JSON.stringify(profile));
+    // Where the bytes are allocated (garbage included): a sampling heap profile of the same path.
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    const before = engine.history.size;
+    for (let r = 0; r < 4; r++) for (const kind of OP_KINDS) engine = appendAll(engine, seqs[kind]);
+    allocEvents = engine.history.size - before;
+    const { profile: heapProfile } = await session.post('HeapProfiler.stopSampling');
+    session.disconnect();
+    writeFileSync(p.profile.replace(/\.cpuprofile$/, '') + '.heapprofile', JSON.stringify(heapProfile));
   }
 
-  return { n: p.n, buildMs, rounds, heap, diffs, events: engine.history.size };
+  return { n: p.n, buildMs, rounds, heap, diffs, events: engine.history.size, allocEvents };
 }
 
 // ---------------------------------------------------------------- replay
@@ -279,6 +332,21 @@ export interface HistoryResult {
   readonly diff: { readonly label: string; readonly ms: number; readonly summary: string };
 }
 
+/**
+ * Collect the build's garbage before timing navigation, so that its
+ * collection is not charged to a goto: a full collection, time for the
+ * concurrent sweeping that follows it, and a few untimed moves (the first
+ * allocations after a collection of a large heap wait for sweeping to finish).
+ */
+async function settle(engine: Engine, pick: () => number): Promise<void> {
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (let i = 0; i < 20; i++) {
+    const seq = pick();
+    engine = execute(engine, { kind: 'goto', n: BigInt(seq) }, `goto ${seq}`).engine;
+  }
+}
+
 async function history(p: HistoryParams): Promise<HistoryResult> {
   const build = parseAll(buildLines(p.vmas));
   const cycle = parseAll(opSequence('mprotect', p.vmas, Math.min(Math.ceil((p.events - build.length) / 2), 50_000)));
@@ -300,6 +368,7 @@ async function history(p: HistoryParams): Promise<HistoryResult> {
 
   const rand = seededRandom(7);
   const pick = () => Math.floor(rand() * (h.newest + 1));
+  await settle(engine, pick);
   const goto: number[] = [];
   for (let i = 0; i < p.gotos; i++) {
     const seq = pick();
@@ -309,6 +378,7 @@ async function history(p: HistoryParams): Promise<HistoryResult> {
     if (out.kind !== 'moved' || out.engine.history.position !== seq) throw new Error(`goto ${seq}: ${out.kind}`);
     engine = out.engine;
   }
+  await settle(engine, pick);
   const undo: number[] = [];
   for (let i = 0; i < p.undos; i++) {
     const seq = Math.max(1, pick());
