@@ -74,7 +74,8 @@ export class MmWork {
   }
 
   nextOf(v: Vma): Vma | undefined {
-    return this.vmas.at(this.rankOf(v) + 1);
+    // The first VMA ending above v's end is the one after v: a single descent.
+    return this.vmas.findFrom(v.end);
   }
 
   /** The last VMA ending at or below addr. */
