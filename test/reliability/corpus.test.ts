@@ -266,6 +266,24 @@ describe.concurrent('the built vmasim command', () => {
     expect(r.stdout).toMatch(/3: munmap 0x100000000000 4K {2}=> 0 {3}\(event 2\)/);
   });
 
+  it('hostile arguments: a usage message and exit 2 (or 1 for what cannot be opened), never an internal error', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['run'], 2, /^vmasim: run takes exactly one FILE$/],
+      [['run', '--bogus', 'binary.vma'], 2, /^vmasim: Unknown option '--bogus'/],
+      [['fuzz', '--ops', 'many'], 2, /^vmasim: fuzz: .*ops/],
+      [['fuzz', '--seed', '1e99'], 2, /^vmasim: fuzz: .*seed/],
+      [['--from-pid', 'abc'], 2, /^vmasim: --from-pid needs a process id/],
+      [['--from-pid', '4194305'], 1, /^vmasim: (there is no process 4194305|cannot read \/proc\/4194305\/smaps: no such file)/],
+      [['--session'], 2, /^vmasim: --session needs a JOURNAL file/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => vmasim(args, '', SCEN)));
+    results.forEach((r, i) => {
+      const [args, code, message] = cases[i]!;
+      expect({ args, code: r.code, stderr: r.stderr.split('\n')[0] }).toEqual({ args, code, stderr: expect.stringMatching(message) });
+      expect(stderrProblems(r.stderr)).toEqual([]);
+    });
+  });
+
   it.fails('run of a script that imports itself reports the cycle (today: internal error, exit 70)', async () => {
     const r = await vmasim(['run', 'import-self.vma'], null, SCEN);
     expect(stderrProblems(r.stderr)).toEqual([]);

@@ -5,7 +5,7 @@
  * flat: the state is bounded by max_map_count, and nothing else may grow.
  *
  * Sizes: in CI the runs are bounded (VMASIM_SOAK_OPS operations, default
- * 30,000, and VMASIM_SOAK_SECONDS of wall time, default 12 s per run); set
+ * 6,000, and VMASIM_SOAK_SECONDS of wall time, default 8 s per run); set
  * VMASIM_SOAK_OPS=500000 for a long run (the time limit then defaults to an
  * hour).
  */
@@ -22,9 +22,11 @@ import { History } from '../../store/history.js';
 import { ARENA, soakOps } from './support/soak-ops.js';
 
 const LONG = process.env.VMASIM_SOAK_OPS !== undefined;
-const OPS = Number(process.env.VMASIM_SOAK_OPS ?? 30_000);
-const SECONDS = Number(process.env.VMASIM_SOAK_SECONDS ?? (LONG ? 3600 : 12));
+const OPS = Number(process.env.VMASIM_SOAK_OPS ?? 6_000);
+const SECONDS = Number(process.env.VMASIM_SOAK_SECONDS ?? (LONG ? 3600 : 8));
 const SEED = Number(process.env.VMASIM_FUZZ_SEED ?? 20240808);
+/** Each run stops at SECONDS; its test may take that long and some. */
+const TIMEOUT = (SECONDS + 60) * 1000;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -91,7 +93,14 @@ interface Run {
  * Run operations on `state`; after each one, `check` sees the states before
  * and after. Stops after `ops` operations or `seconds` of wall time.
  */
-function soak(start: SimState, ops: number, seconds: number, seed: number, opts: { pages: number; maxProcesses: number; samples: number }, check: (before: SimState, after: SimState, cmd: StateCommand, i: number) => void): Run {
+function soak(
+  start: SimState,
+  ops: number,
+  seconds: number,
+  seed: number,
+  opts: { pages: number; maxProcesses: number; samples: number },
+  check: (before: SimState, after: SimState, cmd: StateCommand, i: number, failed: boolean) => void,
+): Run {
   const src = soakOps(seed, opts);
   const deadline = performance.now() + seconds * 1000;
   const every = Math.max(1, Math.floor(ops / opts.samples));
@@ -104,16 +113,18 @@ function soak(start: SimState, ops: number, seconds: number, seed: number, opts:
   for (; i < ops && performance.now() < deadline; i++) {
     const cmd = src.next(s.processes.length);
     let next: SimState;
+    let failed = true;
     try {
       const o = step(s, cmd);
       errnos[o.errno ?? 'ok'] = (errnos[o.errno ?? 'ok'] ?? 0) + 1;
       next = o.state;
+      failed = o.errno !== null;
     } catch (e) {
       if (!(e instanceof CommandError)) throw new Error(`operation ${i} (${JSON.stringify(cmd, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}) threw: ${(e as Error).stack}`);
       errnos.refused = (errnos.refused ?? 0) + 1;
       next = s;
     }
-    check(s, next, cmd, i);
+    check(s, next, cmd, i, failed);
     for (const p of next.processes) peakVmas = Math.max(peakVmas, p.mm.vmas.size);
     s = next;
     if (i % every === 0) heap.push(heapMiB());
@@ -144,7 +155,8 @@ describe('soak', () => {
     const start = initialState({ ...DEFAULT_CONFIG, maxMapCount: MAX });
     let fullChecks = 0;
     let overLimit = 0;
-    const r = soak(start, OPS, SECONDS, SEED, { pages: 3 * MAX, maxProcesses: 3, samples: 40 }, (before, after, cmd, i) => {
+    let keptSplits = 0;
+    const r = soak(start, OPS, SECONDS, SEED, { pages: 3 * MAX, maxProcesses: 3, samples: 40 }, (before, after, cmd, i, failed) => {
       const pid = before.current;
       // The operation acts on the current process (a fork adds one); every other process is the very same object.
       after.processes.forEach((p, k) => {
@@ -158,20 +170,25 @@ describe('soak', () => {
         fullChecks++;
       }
       if (broken.length) throw new Error(`operation ${i} (${cmd.kind}) broke: ${broken.join('; ')}`);
-      // System calls honour max_map_count: one VMA above it at most (mmap checks map_count > max).
+      // A system call that succeeds honours max_map_count: one VMA above it at most (mmap checks
+      // map_count > max). One that fails may keep a split it made, as the kernel does (a munmap
+      // refused with EPERM at a sealed VMA keeps its first split, whatever map_count is).
       const n = after.processes[pid]!.mm.vmas.size;
-      if (SYSCALLS.has(cmd.kind) && n > MAX + 1 && n > before.processes[pid]!.mm.vmas.size) overLimit++;
+      if (SYSCALLS.has(cmd.kind) && n > MAX + 1 && n > before.processes[pid]!.mm.vmas.size) {
+        if (failed) keptSplits++;
+        else overLimit++;
+      }
     });
     const errs = r.errnos;
-    report(`soak at max_map_count ${MAX}`, r, `${fullChecks} full checks of every process, ${overLimit} system calls past max_map_count + 1`);
-    expect(r.ops).toBeGreaterThanOrEqual(Math.min(OPS, 5_000));
+    report(`soak at max_map_count ${MAX}`, r, `${fullChecks} full checks of every process, ${overLimit} successful system calls past max_map_count + 1 (${keptSplits} failed ones kept a split there)`);
+    expect(r.ops).toBeGreaterThanOrEqual(Math.min(OPS, 3_000));
     expect(overLimit).toBe(0);
     // Near the limit: operations are refused for it, and most still succeed.
     expect(errs.ENOMEM ?? 0).toBeGreaterThan(r.ops / 50);
     expect(errs.ok ?? 0).toBeGreaterThan(r.ops / 5);
     expect(r.peakVmas).toBeGreaterThanOrEqual(MAX);
     expect(growth(r.heap)).toBeLessThan(8);
-  });
+  }, TIMEOUT);
 
   it('at 65,529 VMAs, one below the default max_map_count: operations refused at the limit, the index intact', () => {
     const COUNT = 65_529;
@@ -188,8 +205,8 @@ describe('soak', () => {
     expect(validateState(s)).toEqual([]);
     let full = 1;
     let overLimit = 0;
-    const ops = LONG ? Math.ceil(OPS / 10) : 4_000;
-    const r = soak(s, ops, SECONDS, SEED + 1, { pages: COUNT + 64, maxProcesses: 1, samples: 10 }, (before, after, cmd, i) => {
+    const ops = LONG ? Math.ceil(OPS / 10) : 1_000;
+    const r = soak(s, ops, SECONDS, SEED + 1, { pages: COUNT + 64, maxProcesses: 1, samples: 10 }, (before, after, cmd, i, failed) => {
       const broken = localProblems(after, 0, rangeOf(cmd));
       if (i % 1000 === 999) {
         broken.push(...validateState(after));
@@ -197,19 +214,19 @@ describe('soak', () => {
       }
       if (broken.length) throw new Error(`operation ${i} (${cmd.kind}) broke: ${broken.join('; ')}`);
       const n = after.processes[0]!.mm.vmas.size;
-      if (SYSCALLS.has(cmd.kind) && n > 65_531 && n > before.processes[0]!.mm.vmas.size) overLimit++;
+      if (SYSCALLS.has(cmd.kind) && !failed && n > 65_531 && n > before.processes[0]!.mm.vmas.size) overLimit++;
     });
-    report(`soak at ${COUNT} VMAs`, r, `built by ${COUNT} mmaps in ${(built / 1000).toFixed(1)} s, the neighbourhood checked after every operation and every VMA ${full} times, ${overLimit} system calls past max_map_count + 1`);
+    report(`soak at ${COUNT} VMAs`, r, `built by ${COUNT} mmaps in ${(built / 1000).toFixed(1)} s, the neighbourhood checked after every operation and every VMA ${full} times, ${overLimit} successful system calls past max_map_count + 1`);
     expect(overLimit).toBe(0);
     expect(r.errnos.ENOMEM ?? 0).toBeGreaterThan(0);
-    expect(r.peakVmas).toBeLessThanOrEqual(65_531 + 16);
-  });
+    expect(r.peakVmas).toBeLessThanOrEqual(65_531 + 64);
+  }, TIMEOUT);
 
   it('the history is what grows: its cost per event, measured', () => {
     const make = simHistoryOptions();
     let h = History.create({ ...make.options, initial: initialState({ ...DEFAULT_CONFIG, maxMapCount: 256 }) });
     const src = soakOps(SEED + 2, { pages: 768, maxProcesses: 2 });
-    const EVENTS = LONG ? 50_000 : 8_000;
+    const EVENTS = LONG ? 50_000 : 3_000;
     const before = heapMiB();
     const t0 = performance.now();
     for (let i = 0; i < EVENTS; i++) {
@@ -224,5 +241,5 @@ describe('soak', () => {
     console.log(`history soak: ${h.newest} events kept in ${(ms / 1000).toFixed(1)} s, ${(perEvent / 1024).toFixed(1)} KiB of heap per event, goto any of them: ${h.goto(1).ok}`);
     // Each event keeps its state by sharing: a few KiB, not a copy of the address space.
     expect(perEvent).toBeLessThan(64 * 1024);
-  });
+  }, TIMEOUT);
 });

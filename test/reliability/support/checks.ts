@@ -3,9 +3,9 @@
  * stack traces and of values that leaked from the code (`undefined`, `NaN`,
  * `[object Object]`). `messageProblems` lists what is wrong with one.
  *
- * Two further qualities are checked separately (limits.test.ts), because the
- * sources do not have them yet: a bounded length, and no raw control
- * characters copied from the input.
+ * Two further qualities are checked separately (limits.test.ts and the
+ * corpus), because the sources do not have them yet: a bounded length, and
+ * no raw control characters copied from the input.
  */
 
 /** A line of a V8 stack trace, or a source position. */
@@ -22,9 +22,6 @@ export function messageProblems(message: unknown, input = ''): string[] {
   if (own(LEAKS.exec(message))) out.push(`shows ${LEAKS.exec(message)![0]}`);
   return out;
 }
-
-/** Characters that a terminal acts on: C0 controls but tab, DEL, C1 controls. */
-export const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 /** A stderr text: any stack trace or internal-error marker in it. */
 export function stderrProblems(stderr: string): string[] {

@@ -14,7 +14,16 @@ const ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 /** `exec`: programs will be run from it (/dev/shm is often mounted noexec). */
 export function sandbox(prefix = 'vmasim-rel-', opts: { readonly exec?: boolean } = {}): { readonly dir: string; remove(): void } {
   const dir = mkdtempSync(join(opts.exec ? tmpdir() : ROOT, prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  // Also when the tests that would remove it are filtered out or the run is cut short.
+  process.once('exit', () => {
+    try {
+      remove();
+    } catch {
+      // A folder still mounted on stays; nothing else can be done at exit.
+    }
+  });
+  return { dir, remove };
 }
 
 /** Every entry under dir (recursively) with its kind and a hash of its contents. */

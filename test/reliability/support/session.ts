@@ -44,7 +44,7 @@ export function changes(a: Observed, b: Observed): string[] {
   return out;
 }
 
-export const SEED_SCENARIO = 'file data 16K\nmmap 0x100000000000 8K rw- fixed\nmmap 0x100000004000 4K r-- shared fixed file=data\ntouch 0x100000000000\n';
+const SEED_SCENARIO = 'file data 16K\nmmap 0x100000000000 8K rw- fixed\nmmap 0x100000004000 4K r-- shared fixed file=data\ntouch 0x100000000000\n';
 
 /** The files that the hostile lines' PATHs name: some valid, some not. */
 export function seedSandbox(dir: string): void {
