@@ -1,6 +1,7 @@
 import { parseScenario } from '../commands/parse.js';
 import { formatParseError } from '../commands/run-scenario.js';
 import { LiveHelperError, LiveRefusal, runOnKernel } from '../live/kernel-runner.js';
+import { SmapsParseError } from '../live/smaps.js';
 import { mapsTable } from '../snapshots/maps-format.js';
 import { readScenario } from './read-input.js';
 
@@ -17,6 +18,7 @@ export function scenarioLines(path: string) {
 export function liveErrorMessage(e: unknown, name: string): string {
   if (e instanceof LiveRefusal) return `${name}: ${e.message}`;
   if (e instanceof LiveHelperError) return e.message + (e.stderr.trim() ? ` (${e.stderr.trim().split('\n').pop()})` : '');
+  if (e instanceof SmapsParseError) return `the kernel helper printed smaps that do not parse: ${e.message}`;
   throw e;
 }
 

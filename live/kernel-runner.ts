@@ -10,7 +10,7 @@ import type { Advice, Command, MmapFlags } from '../commands/ast.js';
 import type { ProcessReport, ResultReport, RunReport, VmaReport } from '../snapshots/run-report.js';
 import { readHostKernelConfig, type HostKernelConfig } from './host-config.js';
 import { helperBinaryPath } from './paths.js';
-import { parseSmaps, type ParsedSmapsVma } from './smaps.js';
+import { parseSmaps, SmapsParseError, type ParsedSmapsVma } from './smaps.js';
 
 export interface ScenarioLine {
   /** 1-based line number in the scenario file. */
@@ -525,5 +525,11 @@ export async function runOnKernel(lines: readonly ScenarioLine[], opts: KernelRu
     throw new LiveHelperError(`the kernel helper ${how}${detail}`, run.stderr);
   }
   const output = parseHelperOutput(run.stdout, input.entries.length);
-  return buildReport(input, output);
+  try {
+    return buildReport(input, output);
+  } catch (e) {
+    // What the helper printed is its own fault, not the user's scenario's.
+    if (e instanceof SmapsParseError) throw new LiveHelperError(`the kernel helper printed smaps that do not parse: ${e.message}`, run.stderr);
+    throw e;
+  }
 }

@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import type { ImportKind } from '../commands/ast.js';
 import { currentState } from '../commands/engine.js';
 import { runScenario } from '../commands/run-scenario.js';
+import { readInputFile } from './read-input-file.js';
+import { basename } from 'node:path';
 import type { ImportData, ImportSource } from './import-data.js';
 import { importMapsText } from './import-maps.js';
 import { parseSnapshotText, stateToSnapshot } from './json-snapshot.js';
@@ -34,7 +36,17 @@ const READERS: Readonly<Record<ImportKind, Reader>> = {
     return { ok: true, data: { kind: 'state', format: 'json', source, snapshot: s }, notes };
   },
   script: (text, source, name) => {
-    const run = runScenario(text, name, { allowExport: false });
+    // A script that imports itself, or a cycle of scripts, stops at once; a long chain at a depth limit.
+    const key = source.kind === 'file' ? source.path : name;
+    if (importing.includes(key)) return { ok: false, error: `${basename(key)} imports itself (${[...importing, key].map((p) => basename(p)).join(' -> ')})` };
+    if (importing.length >= MAX_SCRIPT_DEPTH) return { ok: false, error: `${name}: scripts import each other more than ${MAX_SCRIPT_DEPTH} deep` };
+    importing.push(key);
+    let run;
+    try {
+      run = runScenario(text, name, { allowExport: false });
+    } finally {
+      importing.pop();
+    }
     if (!run.ok) return { ok: false, error: run.message };
     const state = currentState(run.engine);
     const notes = [`ran ${name} (${run.engine.history.position} events) and took its final state, settings (config) included`];
@@ -50,6 +62,10 @@ function withName(r: ReturnType<typeof importMapsText>, name: string): LoadResul
   return r.ok ? r : { ok: false, error: `${name}: ${r.error}` };
 }
 
+const MAX_SCRIPT_DEPTH = 8;
+/** Scripts being imported right now, outermost first. */
+const importing: string[] = [];
+
 function readError(path: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
@@ -64,13 +80,9 @@ export function loadImport(kind: ImportKind, input: ImportInput): LoadResult {
     return READERS[kind](input.text, { kind: 'text', name }, name);
   }
   const path = resolve(input.path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return { ok: false, error: readError(input.path, e) };
-  }
-  return READERS[kind](text, { kind: 'file', path }, input.path);
+  const read = readInputFile(path, input.path);
+  if ('error' in read) return { ok: false, error: read.error };
+  return READERS[kind](read.text, { kind: 'file', path }, input.path);
 }
 
 /**

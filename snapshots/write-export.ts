@@ -6,7 +6,7 @@
  * meanwhile; a rename with --force). A reader never sees half a file, and on
  * any failure the path is as it was.
  */
-import { chmodSync, closeSync, fsyncSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export type WriteResult = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly error: string };
@@ -58,11 +58,13 @@ export function writeExport(path: string, text: string, force: boolean): WriteRe
   const dir = dirname(target);
   let existing: ReturnType<typeof statSync> | null = null;
   try {
-    existing = statSync(target);
+    existing = lstatSync(target);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, error: `cannot write ${path}: ${reason(e)}` };
   }
   if (existing?.isDirectory()) return { ok: false, error: `cannot write ${path}: it is a folder` };
+  // Renaming over a link, FIFO or device would replace it (as root, even /dev/stdout).
+  if (existing && !existing.isFile()) return { ok: false, error: `cannot write ${path}: not a regular file (a link, FIFO or device is never replaced)` };
   if (existing && !force) return { ok: false, error: `${path} exists: add --force to replace it` };
 
   const tmp = join(dir, `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);

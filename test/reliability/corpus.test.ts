@@ -284,13 +284,13 @@ describe.concurrent('the built vmasim command', () => {
     });
   });
 
-  it.fails('run of a script that imports itself reports the cycle (today: internal error, exit 70)', async () => {
+  it('run of a script that imports itself reports the cycle (today: internal error, exit 70)', async () => {
     const r = await vmasim(['run', 'import-self.vma'], null, SCEN);
     expect(stderrProblems(r.stderr)).toEqual([]);
     expect(r.code).toBe(1);
   });
 
-  it.fails('the REPL survives a script that imports itself, and runs the lines after it', async () => {
+  it('the REPL survives a script that imports itself, and runs the lines after it', async () => {
     const r = await vmasim(['--empty'], 'import script import-self.vma\nmmap 0x100000000000 4K rw- fixed\n', SCEN);
     expect(stderrProblems(r.stderr)).toEqual([]);
     expect(r.stdout).toMatch(/2: mmap 0x100000000000 4K rw- fixed/);

@@ -395,7 +395,7 @@ describe('an export to a path that cannot be written', () => {
   // node or a symbolic link is replaced by a regular file (snapshots/write-export.ts). As root,
   // `export maps /dev/stdout --force` would replace /dev/stdout. It should write through a link
   // (or refuse it) and refuse what is not a regular file.
-  it.fails('export --force over a FIFO or a symbolic link refuses (or writes through the link) instead of replacing it', () => {
+  it('export --force over a FIFO or a symbolic link refuses (or writes through the link) instead of replacing it', () => {
     const target = join(dir, 'target.txt');
     writeFileSync(target, 'original\n');
     symlinkSync(target, join(dir, 'link'));
@@ -460,7 +460,7 @@ describe('the native kernel helper missing or crashing', () => {
   // The helper's smaps is parsed outside the LiveHelperError net: a SmapsParseError escapes
   // runOnKernel, liveErrorMessage rethrows it, and `vmasim kernel` and `vmasim diff` end with
   // "internal error" (exit 70). live/kernel-runner.ts buildReport calls parseSmaps unguarded.
-  it.fails('prints smaps that does not parse: a LiveHelperError, not an internal error', async () => {
+  it('prints smaps that does not parse: a LiveHelperError, not an internal error', async () => {
     const path = script('badsmaps', `#!/bin/sh\ncat >/dev/null\nprintf '${OK_HEAD}this is not smaps\\n@@end 0\\n@@done\\n'\n`);
     const e = await runOnKernel(lines(), { helperPath: path, hostConfig: HOST, timeoutMs: 2000 }).then(
       () => null,
