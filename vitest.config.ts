@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Builds dist/ for the end-to-end tests when the sources are newer.
     globalSetup: ['test/e2e/global-setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
