@@ -3,6 +3,10 @@ import { hex, PAGE_SIZE, rangeString } from './vma.js';
 import { VmaTree } from './vma-tree.js';
 import type { SimConfig, SimFile, SimState } from './state.js';
 import { LazyStep, type TraceKind, type TraceStep } from './trace.js';
+import { CommandError } from './command-error.js';
+
+/** The most guard-marked pages one process may hold in the simulator (4 GiB of guards). */
+export const MAX_GUARD_PAGES = 1 << 20;
 
 /**
  * The scratch space of one operation on one process: the kernel's view of a
@@ -140,9 +144,15 @@ export class MmWork {
   }
 
   addGuards(start: number, end: number): void {
-    const set = new Set(this.guardPages);
-    for (let a = start; a < end; a += PAGE_SIZE) set.add(a);
-    this.guardPages = [...set].sort((a, b) => a - b);
+    // Markers are kept per page; a range that would hold more than the
+    // simulator can list is refused as a whole rather than crash it.
+    const pages = (end - start) / PAGE_SIZE;
+    if (this.guardPages.length + pages > MAX_GUARD_PAGES)
+      throw new CommandError(`guard regions of more than ${MAX_GUARD_PAGES} pages (${(MAX_GUARD_PAGES * PAGE_SIZE) / 2 ** 30} GiB) in one process are beyond what the simulator keeps`);
+    const added: number[] = [];
+    for (let a = start; a < end; a += PAGE_SIZE) added.push(a);
+    const merged = this.guardPages.concat(added).sort((a, b) => a - b);
+    this.guardPages = merged.filter((p, i) => i === 0 || p !== merged[i - 1]);
   }
 
   clearGuards(start: number, end: number): void {

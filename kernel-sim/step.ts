@@ -1,5 +1,6 @@
 import type { StateCommand } from '../commands/ast.js';
 import { SysError, type Errno } from './errno.js';
+import { CommandError } from './command-error.js';
 import { forkProcess } from './fork.js';
 import { runVmaCommand } from './internal-commands.js';
 import { MmWork } from './mm-work.js';
@@ -32,11 +33,7 @@ export interface StepOutcome {
   readonly process: number;
 }
 
-/**
- * A command that cannot be carried out at all (not a failed system call):
- * `vmasim run` stops on it, the REPL reports it and changes nothing.
- */
-export class CommandError extends Error {}
+export { CommandError };
 
 function addrRet(a: number): string {
   return hex(a);

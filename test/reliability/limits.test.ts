@@ -129,10 +129,16 @@ describe('sizes without a bound, where it already hurts', () => {
     expect(r.ok).toBe(false);
   });
 
-  // Guard markers are kept one per page (kernel-sim/mm-work.ts addGuards: a Set, then a sorted
-  // array): guard_install costs time and memory in proportion to its range, 4 s for 16 GiB, and
-  // at 64 GiB or more the Set overflows: "internal error: Set maximum size exceeded", exit 70,
-  // and the REPL exits. Keeping them as ranges would make the cost depend on the number of calls.
+  // Guard markers are kept one per page (kernel-sim/mm-work.ts addGuards): guard_install costs
+  // time and memory in proportion to its range. Above MAX_GUARD_PAGES (4 GiB of guards) the line is
+  // refused with a message. Keeping them as ranges would make the cost depend on the number of calls.
+  it('guard_install beyond the simulator\'s bound is refused with a message at once, not an internal error', async () => {
+    const r = await cli(['run', '-'], 'mmap 0x100000000000 0x10000000000 r-- fixed\nmadvise 0x100000000000 0x10000000000 guard_install\n', 30_000);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr).toMatch(/<stdin>:2: guard regions of more than 1048576 pages/);
+    expect(r.code).toBe(1);
+  });
+
   it.fails('guard_install over 4 GiB costs no more than over 4 KiB', () => {
     const t0 = performance.now();
     const r = run('mmap 0x100000000000 0x100000000 r-- fixed\nmadvise 0x100000000000 0x100000000 guard_install');
