@@ -1,5 +1,5 @@
 import { parseScenario } from '../commands/parse.js';
-import { formatParseError } from '../commands/run-scenario.js';
+import { formatParseError } from '../commands/parse-error.js';
 import { LiveHelperError, LiveRefusal, runOnKernel } from '../live/kernel-runner.js';
 import { SmapsParseError } from '../live/smaps.js';
 import { mapsTable } from '../snapshots/maps-format.js';

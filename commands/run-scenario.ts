@@ -3,7 +3,7 @@
  * JSON report of scenario-language.md.
  */
 import { dirname, resolve } from 'node:path';
-import type { ParseError } from './parse-error.js';
+import { formatParseError } from './parse-error.js';
 import { parseScenario } from './parse.js';
 import { currentState, execute, newEngine, type Engine } from './engine.js';
 import type { ResultReport, RunReport } from '../snapshots/run-report.js';
@@ -31,9 +31,6 @@ export interface RunOptions {
   readonly baseDir?: string;
 }
 
-export function formatParseError(e: ParseError): string {
-  return `${e.file}:${e.line}:${e.column}: ${e.message}`;
-}
 
 export function runScenario(text: string, fileName: string, opts: RunOptions = {}): RunOutcome {
   const parsed = parseScenario(text, fileName);
@@ -64,3 +61,4 @@ export function runScenario(text: string, fileName: string, opts: RunOptions = {
     : { vmas: windowVmas(state, state.current, engine.window, false), results: results.map(({ process: _p, ...r }) => r) };
   return { ok: true, report, engine, lines };
 }
+

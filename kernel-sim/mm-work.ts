@@ -134,10 +134,6 @@ export class MmWork {
 
   // --- guard markers ------------------------------------------------------
 
-  isGuardPage(page: number): boolean {
-    return binarySearch(this.guardPages, page) >= 0;
-  }
-
   hasGuardIn(start: number, end: number): boolean {
     const i = lowerBound(this.guardPages, start);
     return i < this.guardPages.length && this.guardPages[i]! < end;
@@ -214,9 +210,4 @@ function lowerBound(a: readonly number[], x: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function binarySearch(a: readonly number[], x: number): number {
-  const i = lowerBound(a, x);
-  return i < a.length && a[i] === x ? i : -1;
 }

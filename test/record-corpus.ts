@@ -20,7 +20,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario } from '../commands/parse.js';
-import { formatParseError } from '../commands/run-scenario.js';
+import { formatParseError } from '../commands/parse-error.js';
 import { ensureHelper } from '../live/build-helper.js';
 import { runOnKernel } from '../live/kernel-runner.js';
 import type { RunReport } from '../snapshots/run-report.js';

@@ -2,7 +2,7 @@ import type { MmapFlags, Prot } from '../../commands/ast.js';
 import { fail } from '../errno.js';
 import {
   flagsOr, hasAny, VM_ACCOUNT, VM_EXEC, VM_GROWSDOWN, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
-  VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SEALED, VM_SHARED, VM_SOFTDIRTY, VM_WRITE, flagsAnd, type VmFlags,
+  VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_WRITE, flagsAnd, type VmFlags,
 } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
@@ -165,6 +165,5 @@ export function mmapRegion(w: MmWork, m: MapRequest): Vma {
     w.insert(vma);
     w.note('insert', () => `new VMA ${describe(vma!)}`);
   }
-  void VM_SEALED;
   return vma;
 }
