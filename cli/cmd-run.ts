@@ -15,7 +15,7 @@ export function cmdRun(path: string, flags: RunFlags): number {
     process.stderr.write(`vmasim: ${input.error}\n`);
     return 2;
   }
-  const out = runScenario(input.text, input.name, { check: flags.check });
+  const out = runScenario(input.text, input.name, { check: flags.check, explain: flags.explain });
   if (!out.ok) {
     process.stderr.write(`vmasim: ${out.message}\n`);
     return 1;

@@ -3,18 +3,19 @@
  * does to a session (the simulator's state and history, the window). The
  * REPL, `vmasim run` and the journal all go through `execute`.
  */
-import { History } from '../store/history.js';
-import { CommandError, step, type StepOutcome } from '../kernel-sim/step.js';
-import { initialState, type SimState } from '../kernel-sim/state.js';
+import { CommandError } from '../kernel-sim/step.js';
+import type { SimState } from '../kernel-sim/state.js';
+import type { Trace } from '../kernel-sim/trace.js';
 import { DEFAULT_WINDOW, type Window } from '../snapshots/sim-report.js';
 import type { Command, StateCommand } from './ast.js';
-import { isImportCommand, importOutcome, type ImportCommand } from '../snapshots/import-data.js';
+import type { ImportCommand } from '../snapshots/import-data.js';
+import { eventTrace, newSimHistory, rememberCanonical, type EventResult, type SimHistory } from './sim-history.js';
 import { loadImport } from '../snapshots/importers.js';
 import { exportSnapshot } from '../snapshots/exporters.js';
 import { writeExport } from '../snapshots/write-export.js';
 import { isAbsolute, resolve } from 'node:path';
 
-export type SimHistory = History<SimState, StateCommand, StepOutcome>;
+export { applyCommand, type EventResult, type SimHistory } from './sim-history.js';
 
 export interface Engine {
   readonly history: SimHistory;
@@ -25,32 +26,19 @@ export interface Engine {
   readonly allowExport: boolean;
 }
 
-/** Canonical text of commands appended without a parsed line (imports, tests). */
-const canonicalTexts = new WeakMap<object, string>();
-
 export interface EngineOptions {
   readonly baseDir?: string;
   readonly allowExport?: boolean;
 }
 
-/** The simulator as the history's reducer; imports apply their loaded data. */
-export function applyCommand(state: SimState, cmd: StateCommand): StepOutcome {
-  return isImportCommand(cmd) ? importOutcome(state, cmd) : step(state, cmd);
-}
-
-export function newEngine(initial: SimState = initialState(), opts: EngineOptions = {}): Engine {
-  const history: SimHistory = History.create<SimState, StateCommand, StepOutcome>({
-    reducer: { apply: (state, cmd) => { const outcome = applyCommand(state, cmd); return { state: outcome.state, result: outcome }; } },
-    initial,
-    canonical: (cmd) => canonicalTexts.get(cmd) ?? cmd.kind,
-    summarize: (r) => (r.errno ? `-1 ${r.errno}` : String(r.ret)),
-  });
+export function newEngine(initial?: SimState, opts: EngineOptions = {}): Engine {
+  const { history } = newSimHistory(initial);
   return { history, window: DEFAULT_WINDOW, baseDir: opts.baseDir ?? process.cwd(), allowExport: opts.allowExport ?? true };
 }
 
 export type Outcome =
-  /** A state-changing command ran and became event `seq`. */
-  | { readonly kind: 'event'; readonly engine: Engine; readonly seq: number; readonly outcome: StepOutcome; readonly notes?: readonly string[] }
+  /** A state-changing command ran and became event `seq`; `trace` tells what it did and why (computed when called). */
+  | { readonly kind: 'event'; readonly engine: Engine; readonly seq: number; readonly outcome: EventResult; readonly trace: () => Trace; readonly notes?: readonly string[] }
   /** The position in history moved. */
   | { readonly kind: 'moved'; readonly engine: Engine; readonly message: string }
   /** A setting of the session changed (not an event). */
@@ -76,10 +64,10 @@ function count(n: bigint): number {
 
 /** Append a state-changing command as an event. */
 export function appendEvent(engine: Engine, cmd: StateCommand, canonical: string, notes?: readonly string[]): Outcome {
-  canonicalTexts.set(cmd, canonical);
+  rememberCanonical(cmd, canonical);
   try {
     const { history, event } = engine.history.append(cmd);
-    return { kind: 'event', engine: { ...engine, history }, seq: event.seq, outcome: event.result!, ...(notes ? { notes } : {}) };
+    return { kind: 'event', engine: { ...engine, history }, seq: event.seq, outcome: event.result!, trace: () => eventTrace(history, event.seq), ...(notes ? { notes } : {}) };
   } catch (e) {
     if (e instanceof CommandError) return { kind: 'refused', engine, message: e.message };
     throw e;

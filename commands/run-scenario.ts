@@ -29,6 +29,8 @@ export interface RunOptions {
   readonly allowExport?: boolean;
   /** Folder that relative PATHs are relative to (default: the scenario file's). */
   readonly baseDir?: string;
+  /** Keep each line's trace (`--explain`); otherwise the traces are empty. */
+  readonly explain?: boolean;
 }
 
 
@@ -46,12 +48,12 @@ export function runScenario(text: string, fileName: string, opts: RunOptions = {
     if (out.kind === 'event') {
       const o = out.outcome;
       if (opts.check) {
-        const broken = validateState(o.state);
+        const broken = validateState(currentState(engine));
         if (broken.length) return { ok: false, message: `${fileName}:${l.line}: '${l.text}' broke an invariant: ${broken.join('; ')}` };
       }
       const result = o.reported ? { line: l.line, command: l.text, ret: o.ret, errno: o.errno, process: o.process } : null;
       if (result) results.push(result);
-      lines.push({ line: l.line, command: l.text, result, trace: o.trace });
+      lines.push({ line: l.line, command: l.text, result, trace: opts.explain ? out.trace() : [] });
     }
   }
   const state = currentState(engine);

@@ -27,6 +27,8 @@ export class MmWork {
   constructor(
     readonly base: SimState,
     readonly pid: number = base.current,
+    /** Whether to record the trace: bulk runs skip it and recompute it for the few events someone asks about. */
+    readonly tracing: boolean = true,
   ) {
     const mm = base.processes[pid]!.mm;
     this.vmas = mm.vmas;
@@ -47,6 +49,7 @@ export class MmWork {
 
   /** Record a step; pass the text as a function when making it costs anything. */
   note(kind: TraceKind, text: string | (() => string), reasons?: readonly string[] | (() => readonly string[])): void {
+    if (!this.tracing) return;
     if (typeof text === 'function' || typeof reasons === 'function') this.trace.push(new LazyStep(kind, typeof text === 'function' ? text : () => text, reasons));
     else this.trace.push(reasons ? { kind, text, reasons } : { kind, text });
   }

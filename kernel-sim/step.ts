@@ -39,18 +39,30 @@ function addrRet(a: number): string {
   return hex(a);
 }
 
+export interface StepOptions {
+  /**
+   * Record what the operation did and why (default true). Without it the
+   * trace is empty; since step is pure, running it again with the trace on
+   * gives the trace the first run would have given.
+   */
+  readonly trace?: boolean;
+}
+
+const NO_TRACE: Trace = Object.freeze([]) as Trace;
+
 /**
  * Apply one state-changing command to the simulated machine. Pure: the
  * input state is never modified.
  */
-export function step(state: SimState, cmd: StateCommand): StepOutcome {
+export function step(state: SimState, cmd: StateCommand, opts: StepOptions = {}): StepOutcome {
+  const tracing = opts.trace ?? true;
   const pid = state.current;
   switch (cmd.kind) {
     case 'file': {
       if (state.files[cmd.name]) throw new CommandError(`file ${cmd.name} already exists`);
       if (cmd.size > BigInt(Number.MAX_SAFE_INTEGER)) throw new CommandError(`file size ${cmd.size} is too large`);
       const next: SimState = { ...state, files: { ...state.files, [cmd.name]: { id: cmd.name, kind: 'regular', name: cmd.name, size: Number(cmd.size) } } };
-      return { state: next, reported: false, ret: 0, errno: null, trace: [], process: pid };
+      return { state: next, reported: false, ret: 0, errno: null, trace: NO_TRACE, process: pid };
     }
     case 'config': {
       let config = state.config;
@@ -67,25 +79,25 @@ export function step(state: SimState, cmd: StateCommand): StepOutcome {
           config = { ...config, mmapBase: Number(cmd.value) };
           break;
       }
-      return { state: { ...state, config }, reported: false, ret: 0, errno: null, trace: [], process: pid };
+      return { state: { ...state, config }, reported: false, ret: 0, errno: null, trace: NO_TRACE, process: pid };
     }
     case 'process': {
       const n = cmd.n;
-      if (n >= BigInt(state.processes.length)) return { state, reported: true, ret: -1, errno: 'ESRCH', trace: [], process: pid };
-      return { state: { ...state, current: Number(n) }, reported: true, ret: 0, errno: null, trace: [], process: Number(n) };
+      if (n >= BigInt(state.processes.length)) return { state, reported: true, ret: -1, errno: 'ESRCH', trace: NO_TRACE, process: pid };
+      return { state: { ...state, current: Number(n) }, reported: true, ret: 0, errno: null, trace: NO_TRACE, process: Number(n) };
     }
     case 'fork': {
-      const w = new MmWork(state);
+      const w = new MmWork(state, pid, tracing);
       const { state: next, child } = forkProcess(state, w);
-      return { state: next, reported: true, ret: child, errno: null, trace: [{ kind: 'note', text: `process ${pid} forked process ${child}` }], process: pid };
+      return { state: next, reported: true, ret: child, errno: null, trace: tracing ? [{ kind: 'note', text: `process ${pid} forked process ${child}` }] : NO_TRACE, process: pid };
     }
     default:
-      return runInMm(state, cmd);
+      return runInMm(state, cmd, tracing);
   }
 }
 
-function runInMm(state: SimState, cmd: StateCommand): StepOutcome {
-  const w = new MmWork(state);
+function runInMm(state: SimState, cmd: StateCommand, tracing: boolean): StepOutcome {
+  const w = new MmWork(state, state.current, tracing);
   const pid = state.current;
   let ret: string | number;
   try {

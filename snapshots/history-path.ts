@@ -6,7 +6,7 @@
 import type { StateCommand } from '../commands/ast.js';
 import type { Engine } from '../commands/engine.js';
 import type { SimState } from '../kernel-sim/state.js';
-import type { StepOutcome } from '../kernel-sim/step.js';
+import type { EventResult } from '../commands/sim-history.js';
 import { isImportCommand, type ImportCommand } from './import-data.js';
 
 export interface PathEvent {
@@ -14,7 +14,7 @@ export interface PathEvent {
   /** The canonical command text. */
   readonly text: string;
   readonly command: StateCommand | ImportCommand;
-  readonly result: StepOutcome;
+  readonly result: EventResult;
   /** One line describing the result. */
   readonly summary: string;
   readonly before: SimState;

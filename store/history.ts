@@ -7,8 +7,10 @@
  * - `append` runs a command at the current position: the new event's parent
  *   is the current position, and the position moves to it. After an undo or
  *   goto this starts a new branch; nothing is lost.
- * - Every event keeps its state (states share structure, so this is cheap),
- *   so reaching any event never replays: goto is O(log n).
+ * - States share structure, and the history keeps only some of them
+ *   (state-keeper.ts): any other is rebuilt by replaying at most a few
+ *   milliseconds of commands from its nearest kept ancestor, so reaching any
+ *   event costs O(log n) plus that bounded replay.
  * - Every operation returns a new History; the old one stays valid. The
  *   event table and the per-event bookkeeping live in persistent vectors, so
  *   an append copies O(log n), not O(n).
@@ -28,7 +30,9 @@
  *   and without gotos they step exactly like undo and redo.
  */
 import { ancestorAtDepth, jumpForChild } from './ancestry.js';
-import type { EventNode, HistoryEvent } from './event.js';
+import type { HistoryEvent } from './event.js';
+import { EventRecord, type RecordContext } from './event-record.js';
+import { DEFAULT_CHECKPOINTS, NOT_KEPT, StateKeeper, type CheckpointPolicy } from './state-keeper.js';
 import { produce } from './immer.js';
 import {
   findBranches,
@@ -57,6 +61,8 @@ export interface HistoryOptions<S, C, R> {
   readonly clock?: () => number;
   /** Time of event 0 (default: the clock when the history is created). */
   readonly startTime?: number;
+  /** Which states to keep (default DEFAULT_CHECKPOINTS; KEEP_EVERY_STATE never replays). */
+  readonly checkpoints?: CheckpointPolicy;
 }
 
 /** Which way the position moved, for the journal and for messages. */
@@ -93,8 +99,8 @@ export type GotoResult<S, C, R> = ({ readonly ok: true } & Moved<S, C, R>) | { r
 interface Config<S, C, R> {
   readonly reducer: Reducer<S, C, R>;
   readonly canonical: (cmd: C) => string;
-  readonly summarize: (result: R) => string;
   readonly clock: () => number;
+  readonly records: RecordContext<S, C, R>;
 }
 
 /**
@@ -104,8 +110,8 @@ interface Config<S, C, R> {
  */
 interface Book<S, C, R> {
   current: number;
-  events: PVec<EventNode<S, C, R>>;
-  /** Per event, its newest child or -1; the children list on through EventNode.prevSibling. */
+  events: PVec<EventRecord<S, C, R>>;
+  /** Per event, its newest child or -1; the children list on through EventRecord.prevSibling. */
   newestChild: PVec<number>;
   /** Where each move that could leave a subtree started, oldest first: redo's memory. */
   departures: PVec<number>;
@@ -120,7 +126,7 @@ export class History<S, C, R> {
   // keep a History in its context without persisting a million events.
   readonly #config: Config<S, C, R>;
   readonly #book: Book<S, C, R>;
-  readonly #node = (seq: number): EventNode<S, C, R> => this.#book.events.get(seq)!;
+  readonly #node = (seq: number): EventRecord<S, C, R> => this.#book.events.get(seq)!;
 
   private constructor(config: Config<S, C, R>, book: Book<S, C, R>) {
     this.#config = config;
@@ -129,24 +135,18 @@ export class History<S, C, R> {
 
   static create<S, C, R>(opts: HistoryOptions<S, C, R>): History<S, C, R> {
     const clock = opts.clock ?? Date.now;
-    const start: EventNode<S, C, R> = {
-      seq: 0,
-      parent: null,
-      depth: 0,
-      text: '',
-      command: null,
-      result: null,
-      summary: '',
-      time: opts.startTime ?? clock(),
-      state: opts.initial,
-      jump: 0,
-      prevSibling: -1,
+    const time = opts.startTime ?? clock();
+    const records: RecordContext<S, C, R> = {
+      keeper: new StateKeeper(opts.reducer, opts.checkpoints ?? DEFAULT_CHECKPOINTS),
+      summarize: opts.summarize ?? defaultSummary,
+      epoch: time,
     };
+    const start = new EventRecord<S, C, R>(records, 0, null, 0, '', null, null, time, 0, -1, opts.initial, 0);
     return new History(
-      { reducer: opts.reducer, canonical: opts.canonical, summarize: opts.summarize ?? defaultSummary, clock },
+      { reducer: opts.reducer, canonical: opts.canonical, clock, records },
       {
         current: 0,
-        events: PVec.empty<EventNode<S, C, R>>().push(start),
+        events: PVec.empty<EventRecord<S, C, R>>().push(start),
         newestChild: PVec.empty<number>().push(-1),
         departures: PVec.empty<number>(),
         redoScan: null,
@@ -212,28 +212,40 @@ export class History<S, C, R> {
     return out.reverse();
   }
 
+  /** Events whose state was rebuilt by replaying since the history was created (all its versions). */
+  get replayed(): number {
+    return this.#config.records.keeper.replayed;
+  }
+
   /**
    * Run `cmd` at the current position. `time` overrides the clock (a journal
    * being replayed gives the recorded time).
    */
   append(cmd: C, opts: { readonly time?: number } = {}): Appended<S, C, R> {
     const book = this.#book;
+    const config = this.#config;
+    const keeper = config.records.keeper;
     const parent = this.#node(book.current);
-    const { state, result } = this.#config.reducer.apply(parent.state, cmd);
+    const t0 = performance.now();
+    const applied = config.reducer.apply(parent.state, cmd);
+    const us = applied.us ?? (performance.now() - t0) * 1000;
     const seq = book.events.size;
-    const node: EventNode<S, C, R> = {
+    const cost = keeper.childCost(parent, us);
+    const node = new EventRecord<S, C, R>(
+      config.records,
       seq,
-      parent: parent.seq,
-      depth: parent.depth + 1,
-      text: this.#config.canonical(cmd),
-      command: cmd,
-      result,
-      summary: this.#config.summarize(result),
-      time: opts.time ?? this.#config.clock(),
-      state,
-      jump: jumpForChild(parent.seq, this.#node),
-      prevSibling: book.newestChild.get(parent.seq)!,
-    };
+      parent,
+      parent.depth + 1,
+      config.canonical(cmd),
+      cmd,
+      applied.result,
+      opts.time ?? config.clock(),
+      jumpForChild(parent.seq, this.#node),
+      book.newestChild.get(parent.seq)!,
+      cost === 0 ? applied.state : NOT_KEPT,
+      cost,
+    );
+    keeper.remember(node, applied.state);
     const next = produce(book, (d) => {
       d.events = book.events.push(node);
       d.newestChild = book.newestChild.set(parent.seq, seq).push(-1);

@@ -4,5 +4,10 @@
  * inside S, C or R; it only keeps them.
  */
 export interface Reducer<S, C, R> {
-  apply(state: S, cmd: C): { state: S; result: R };
+  /**
+   * `us`, when given, is what computing the result cost in microseconds (a
+   * result computed earlier and handed back): the history decides from it
+   * whether to keep the state or rebuild it when asked (state-keeper.ts).
+   */
+  apply(state: S, cmd: C): { state: S; result: R; us?: number };
 }

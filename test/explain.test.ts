@@ -56,7 +56,7 @@ const cache = new Map<string, Explained>();
 function explainFile(path: string): Explained {
   let r = cache.get(path);
   if (!r) {
-    const out = runScenario(readFileSync(path, 'utf8'), path);
+    const out = runScenario(readFileSync(path, 'utf8'), path, { explain: true });
     if (!out.ok) throw new Error(out.message);
     r = { lines: out.lines, output: explainOutput(path) };
     cache.set(path, r);
@@ -375,7 +375,7 @@ describe('every refused merge is explained', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.vma'));
     let refusals = 0;
     for (const f of files) {
-      const out = runScenario(readFileSync(join(DIR, f), 'utf8'), f);
+      const out = runScenario(readFileSync(join(DIR, f), 'utf8'), f, { explain: true });
       if (!out.ok) throw new Error(out.message);
       refusals += out.lines.flatMap((l) => l.trace).filter((t) => t.kind === 'no-merge').length;
       expect(unexplained(out.lines), f).toEqual([]);
@@ -385,7 +385,7 @@ describe('every refused merge is explained', () => {
 
   it('in random scenarios: system calls, vma lines and forks', () => {
     const check = (text: string) => {
-      const out = runScenario(text, '<random>');
+      const out = runScenario(text, '<random>', { explain: true });
       if (!out.ok) throw new Error(out.message);
       const bad = unexplained(out.lines);
       if (bad.length) throw new Error(`${bad.join('\n')}\n--- scenario:\n${text}`);

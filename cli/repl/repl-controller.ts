@@ -385,7 +385,7 @@ export class ReplController {
     for (const n of notes) this.#say('  ' + n, 'dim');
     for (const l of lines.slice(0, MAX_CHANGE_LINES)) this.#say('    ' + l, 'dim');
     if (lines.length > MAX_CHANGE_LINES) this.#say(`    … and ${lines.length - MAX_CHANGE_LINES} more`, 'dim');
-    const trace = o.kind === 'event' ? traceLines(o.outcome.trace) : [];
+    const trace = o.kind === 'event' ? traceLines(o.trace()) : [];
     const summary = hasChanges(changes) ? `  [${changes.added.size} new, ${changes.changed.size} changed, ${changes.removed.length} removed]` : '';
     this.result = { input: run.text, headline: headline + summary, tone, details: [...notes, ...trace] };
   }

@@ -3,6 +3,7 @@
  * the pages `history`, `branches`, `diff`, `explain` and `vmas` show.
  */
 import type { Outcome, SimHistory } from '../../commands/engine.js';
+import { eventTrace } from '../../commands/sim-history.js';
 import type { SimState } from '../../kernel-sim/state.js';
 import type { Trace } from '../../kernel-sim/trace.js';
 import { permsString } from '../../kernel-sim/flags.js';
@@ -91,8 +92,7 @@ export function diffText(h: SimHistory, a: number, b: number): { readonly ok: tr
 export function explainText(h: SimHistory): string {
   const e = h.current;
   if (e.seq === 0 || e.result === null) return 'Event 0 is the empty start: nothing to explain.';
-  const r = e.result;
-  const trace = traceLines(r.trace);
+  const trace = traceLines(eventTrace(h, e.seq));
   return [`event ${e.seq}: ${e.text}  => ${e.summary}`, ...(trace.length ? trace.map((t) => '  ' + t) : ['  (no steps recorded)'])].join('\n');
 }
 

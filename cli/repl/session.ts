@@ -11,7 +11,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { createActor, type Actor } from 'xstate';
-import { applyCommand, execute, isStateCommand, type Engine, type Outcome, type SimHistory } from '../../commands/engine.js';
+import { applyCommand, execute, isStateCommand, type Engine, type EventResult, type Outcome, type SimHistory } from '../../commands/engine.js';
 import type { Command, ImportKind, StateCommand } from '../../commands/ast.js';
 import { CommandError, type StepOutcome } from '../../kernel-sim/step.js';
 import { isImportCommand, type ImportCommand } from '../../snapshots/import-data.js';
@@ -41,49 +41,15 @@ export interface Session {
   close(): void;
 }
 
-/** Canonical texts of the commands a history holds, for its listings and the journal. */
-export interface CanonicalTexts {
-  set(cmd: StateCommand, text: string): void;
-}
+export { simHistoryOptions, type CanonicalTexts } from '../../commands/sim-history.js';
+import { simHistoryOptions, type SimHistoryMaker } from '../../commands/sim-history.js';
 
-/**
- * How the simulator's histories are made: the reducer is the simulator's
- * step, the canonical text is the one the parser gave. `reuse` lets a step
- * computed beforehand stand in for the reducer's.
- */
-export function simHistoryOptions(): {
-  readonly options: HistoryOptions<SimState, StateCommand, StepOutcome>;
-  readonly texts: CanonicalTexts;
-  readonly reuse: (state: SimState, cmd: StateCommand, outcome: StepOutcome) => void;
-} {
-  const texts = new WeakMap<object, string>();
-  let memo: { state: SimState; cmd: StateCommand; outcome: StepOutcome } | null = null;
-  const options: HistoryOptions<SimState, StateCommand, StepOutcome> = {
-    reducer: {
-      apply(state, cmd) {
-        const outcome = memo !== null && memo.state === state && memo.cmd === cmd ? memo.outcome : applyCommand(state, cmd);
-        memo = null;
-        return { state: outcome.state, result: outcome };
-      },
-    },
-    initial: initialState(),
-    canonical: (cmd) => texts.get(cmd) ?? cmd.kind,
-    // As commands/engine.ts summarises, so that journals agree whichever wrote them.
-    summarize: (r) => (r.errno ? `-1 ${r.errno}` : String(r.ret)),
-  };
-  return {
-    options,
-    texts: { set: (cmd, text) => void texts.set(cmd, text) },
-    reuse: (state, cmd, outcome) => void (memo = { state, cmd, outcome }),
-  };
-}
-
-type SimSessionMachine = ReturnType<typeof createSessionMachine<SimState, StateCommand, StepOutcome>>;
-type SimEvent = SessionEvent<SimState, StateCommand, StepOutcome>;
+type SimSessionMachine = ReturnType<typeof createSessionMachine<SimState, StateCommand, EventResult>>;
+type SimEvent = SessionEvent<SimState, StateCommand, EventResult>;
 
 export interface ActorSessionInput {
   readonly history: SimHistory;
-  readonly make: ReturnType<typeof simHistoryOptions>;
+  readonly make: SimHistoryMaker;
   readonly journal?: JournalWriter | null;
   readonly window?: Window;
   /** Relative PATHs of export and import start here (default: the working directory). */
@@ -99,7 +65,7 @@ export function loadImportCommand(format: ImportKind, path: string, baseDir: str
 
 /** A session on the session actor. */
 export function actorSession(input: ActorSessionInput): Session {
-  const machine: SimSessionMachine = createSessionMachine<SimState, StateCommand, StepOutcome>();
+  const machine: SimSessionMachine = createSessionMachine<SimState, StateCommand, EventResult>();
   const actor: Actor<SimSessionMachine> = createActor(machine, { input: { history: input.history, journal: input.journal ?? null } });
   actor.start();
   let window = input.window ?? DEFAULT_WINDOW;
@@ -114,18 +80,20 @@ export function actorSession(input: ActorSessionInput): Session {
 
   function stateCommand(cmd: StateCommand, canonical: string): Outcome {
     const before = engineNow();
+    const state = before.history.current.state;
     let outcome: StepOutcome;
+    const t0 = performance.now();
     try {
-      outcome = applyCommand(before.history.current.state, cmd);
+      outcome = applyCommand(state, cmd);
     } catch (e) {
       if (e instanceof CommandError) return { kind: 'refused', engine: before, message: e.message };
       throw e;
     }
     input.make.texts.set(cmd, canonical);
-    input.make.reuse(before.history.current.state, cmd, outcome);
+    input.make.reuse(state, cmd, outcome, (performance.now() - t0) * 1000);
     const o = send({ type: 'COMMAND', command: cmd });
     const engine = engineNow();
-    if (o?.kind === 'appended') return { kind: 'event', engine, seq: o.seq, outcome: engine.history.event(o.seq)!.result! };
+    if (o?.kind === 'appended') return { kind: 'event', engine, seq: o.seq, outcome: engine.history.event(o.seq)!.result!, trace: () => outcome.trace };
     return { kind: 'refused', engine, message: o && 'message' in o ? o.message : 'the session did not take the command' };
   }
 

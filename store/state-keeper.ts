@@ -1,0 +1,99 @@
+/**
+ * Which event states the history keeps, and how it gets the others back.
+ *
+ * Keeping the state of every event costs the memory of every version of the
+ * VMA tree: at 60,000 VMAs that is kilobytes an event, most of it for states
+ * nobody visits again. The history keeps a state only where replaying from
+ * the last kept one would start to cost time (a checkpoint), and rebuilds
+ * any other by running the reducer forward from its nearest kept ancestor.
+ * The reducer is pure, so a rebuilt state is the state the event had.
+ *
+ * Cost is the reducer's measured time, so an event that was slow to compute
+ * (an import of a large snapshot) is kept at once and a run of fast ones
+ * shares one checkpoint. Every event also counts a minimum, so that no path
+ * replays more than `maxGap` events. The few states looked at recently stay
+ * in a small cache: the current one, and wherever goto or diff went.
+ */
+import type { Reducer } from './reducer.js';
+
+export interface CheckpointPolicy {
+  /** Keep a state once replaying to it from the last kept one would take this long (microseconds). */
+  readonly budgetUs: number;
+  /** And at the latest after this many events. */
+  readonly maxGap: number;
+}
+
+/** A goto replays at most about 4 ms of work, or 1,024 events. */
+export const DEFAULT_CHECKPOINTS: CheckpointPolicy = { budgetUs: 4_000, maxGap: 1_024 };
+
+/** Every state kept: nothing is ever replayed. */
+export const KEEP_EVERY_STATE: CheckpointPolicy = { budgetUs: 0, maxGap: 1 };
+
+/** What the keeper needs of an event. */
+export interface KeptLinks<S, C> {
+  readonly parentNode: KeptLinks<S, C> | null;
+  readonly command: C | null;
+  /** The state, if this event is a checkpoint. */
+  readonly kept: S | typeof NOT_KEPT;
+  /** Replay cost since the nearest checkpoint, this event included (0 at a checkpoint). */
+  readonly cost: number;
+}
+
+export const NOT_KEPT: unique symbol = Symbol('not kept');
+
+const CACHE_SIZE = 64;
+
+export class StateKeeper<S, C, R> {
+  readonly #reducer: Reducer<S, C, R>;
+  readonly #policy: CheckpointPolicy;
+  readonly #minCost: number;
+  readonly #cache = new Map<KeptLinks<S, C>, S>();
+  /** Events rebuilt by replaying, for tests and benchmarks. */
+  replayed = 0;
+
+  constructor(reducer: Reducer<S, C, R>, policy: CheckpointPolicy) {
+    this.#reducer = reducer;
+    this.#policy = policy;
+    this.#minCost = policy.maxGap <= 1 ? Infinity : Math.ceil(policy.budgetUs / policy.maxGap);
+  }
+
+  /**
+   * The cost a new child of `parent` carries after taking `us` microseconds,
+   * or 0 when the child is to be a checkpoint.
+   */
+  childCost(parent: KeptLinks<S, C>, us: number): number {
+    const cost = parent.cost + Math.max(Math.ceil(us), this.#minCost);
+    return cost >= this.#policy.budgetUs ? 0 : cost;
+  }
+
+  /** Note a state just computed or rebuilt, so that looking at it again is free. */
+  remember(node: KeptLinks<S, C>, state: S): void {
+    if (node.kept !== NOT_KEPT) return;
+    const cache = this.#cache;
+    cache.delete(node);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(node, state);
+  }
+
+  stateOf(node: KeptLinks<S, C>): S {
+    if (node.kept !== NOT_KEPT) return node.kept;
+    const cache = this.#cache;
+    if (cache.has(node)) {
+      const s = cache.get(node)!;
+      cache.delete(node);
+      cache.set(node, s);
+      return s;
+    }
+    const path: KeptLinks<S, C>[] = [];
+    let n = node;
+    while (n.kept === NOT_KEPT && !cache.has(n)) {
+      path.push(n);
+      n = n.parentNode!;
+    }
+    let state = n.kept !== NOT_KEPT ? n.kept : cache.get(n)!;
+    for (let i = path.length - 1; i >= 0; i--) state = this.#reducer.apply(state, path[i]!.command!).state;
+    this.replayed += path.length;
+    this.remember(node, state);
+    return state;
+  }
+}
