@@ -1,6 +1,6 @@
 import type { Vma } from './vma.js';
 import { hex, PAGE_SIZE, rangeString } from './vma.js';
-import { VmaTree } from './vma-tree.js';
+import { VmaTree, type EditToken } from './vma-tree.js';
 import type { SimConfig, SimFile, SimState } from './state.js';
 import { LazyStep, type TraceKind, type TraceStep } from './trace.js';
 import { CommandError } from './command-error.js';
@@ -23,6 +23,7 @@ export class MmWork {
   files: Readonly<Record<string, SimFile>>;
   namedAnonVmas: readonly string[];
   readonly trace: TraceStep[] = [];
+  #edit: EditToken = {};
 
   constructor(
     readonly base: SimState,
@@ -72,12 +73,8 @@ export class MmWork {
     return v !== undefined && v.start < end ? v : undefined;
   }
 
-  rankOf(v: Vma): number {
-    return this.vmas.rankAfter(v.start);
-  }
-
   prevOf(v: Vma): Vma | undefined {
-    return this.vmas.at(this.rankOf(v) - 1);
+    return this.vmas.findPrev(v.start);
   }
 
   nextOf(v: Vma): Vma | undefined {
@@ -95,6 +92,8 @@ export class MmWork {
   }
 
   // --- update -------------------------------------------------------------
+  // The tree is changed in place where this operation made the nodes itself
+  // (its edit token); `finish` retires the token before the tree is handed out.
 
   /** Replace `olds` (consecutive VMAs, in order) with `news` (in order). */
   replace(olds: readonly Vma[], news: readonly Vma[]): void {
@@ -102,21 +101,20 @@ export class MmWork {
       for (const v of news) this.insert(v);
       return;
     }
-    const rank = this.rankOf(olds[0]!);
-    this.vmas = this.vmas.splice(rank, olds.length, news);
+    this.vmas = this.vmas.splice(olds[0]!.start, olds.length, news, this.#edit);
   }
 
   insert(v: Vma): void {
-    this.vmas = this.vmas.splice(this.vmas.rankAfter(v.start), 0, [v]);
+    this.vmas = this.vmas.splice(v.start, 0, [v], this.#edit);
   }
 
   remove(v: Vma): void {
-    this.vmas = this.vmas.splice(this.rankOf(v), 1, []);
+    this.vmas = this.vmas.splice(v.start, 1, [], this.#edit);
   }
 
   /** Replace one VMA by a changed copy of it (same position in the order). */
   update(old: Vma, changed: Vma): Vma {
-    this.vmas = this.vmas.splice(this.rankOf(old), 1, [changed]);
+    this.vmas = this.vmas.splice(old.start, 1, [changed], this.#edit);
     return changed;
   }
 
@@ -168,6 +166,7 @@ export class MmWork {
 
   /** Fold the work into a new state. */
   finish(): SimState {
+    this.#edit = {};
     const s = this.base;
     const mm = s.processes[this.pid]!.mm;
     const mmChanged = mm.vmas !== this.vmas || mm.guardPages !== this.guardPages;

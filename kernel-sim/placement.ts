@@ -18,31 +18,34 @@ function startGap(v: Vma): number {
  * the limits: [gapStart, gapEnd), or null.
  */
 function highestGap(w: MmWork, low: number, high: number, size: number): [number, number] | null {
-  let rank = w.vmas.rankAfter(high - 1);
-  // Gap above the VMA at `rank - 1` and below the VMA at `rank`.
-  for (;;) {
-    const above = w.vmas.at(rank);
-    const below = w.vmas.at(rank - 1);
+  // Gaps from the top down: each lies below `above` and above the next VMA down.
+  let above = w.vmas.findFrom(high - 1);
+  for (const below of w.vmas.iterateDownFrom(high - 1)) {
     const gapEnd = Math.min(above ? above.start : TASK_SIZE, high);
-    const gapStart = Math.max(below ? below.end : 0, low);
+    const gapStart = Math.max(below.end, low);
     if (gapEnd > gapStart && gapEnd - gapStart >= size) return [gapStart, gapEnd];
-    if (!below || below.end <= low) return null;
-    rank--;
+    if (below.end <= low) return null;
+    above = below;
   }
+  const gapEnd = Math.min(above ? above.start : TASK_SIZE, high);
+  const gapStart = Math.max(0, low);
+  return gapEnd > gapStart && gapEnd - gapStart >= size ? [gapStart, gapEnd] : null;
 }
 
 /** The lowest free gap inside [low, high) of at least `size` bytes. */
 function lowestGap(w: MmWork, low: number, high: number, size: number): [number, number] | null {
-  let rank = w.vmas.rankAfter(low);
-  for (;;) {
-    const below = w.vmas.at(rank - 1);
-    const above = w.vmas.at(rank);
+  // Gaps from the bottom up: each lies above `below` and below the next VMA up.
+  let below = w.vmas.findPrev(low);
+  for (const above of w.vmas.iterateFrom(low)) {
     const gapStart = Math.max(below ? below.end : 0, low);
-    const gapEnd = Math.min(above ? above.start : TASK_SIZE, high);
+    const gapEnd = Math.min(above.start, high);
     if (gapEnd > gapStart && gapEnd - gapStart >= size) return [gapStart, gapEnd];
-    if (!above || above.start >= high) return null;
-    rank++;
+    if (above.start >= high) return null;
+    below = above;
   }
+  const gapStart = Math.max(below ? below.end : 0, low);
+  const gapEnd = Math.min(TASK_SIZE, high);
+  return gapEnd > gapStart && gapEnd - gapStart >= size ? [gapStart, gapEnd] : null;
 }
 
 interface UnmappedAreaInfo {

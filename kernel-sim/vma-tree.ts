@@ -3,167 +3,173 @@ import type { Vma } from './vma.js';
 /**
  * The VMA index: a persistent B+tree of non-overlapping VMAs in address
  * order, in the spirit of the kernel's maple tree. Every update copies only
- * the path from the root to the leaf it changes (O(log n) nodes of at most
- * MAX entries) and returns a new tree; all other nodes are shared, so keeping
- * every past state costs little.
+ * the path from the root to the leaf it changes and returns a new tree; all
+ * other nodes are shared, so past states cost little.
  *
- * Internal nodes keep, per child, the number of VMAs below it (for rank
- * search) and the end of its last VMA (for address search: VMAs are sorted
- * and disjoint, so that is the largest end below the child).
+ * Inner nodes keep, per child, the end of its last VMA: VMAs are sorted and
+ * disjoint, so that is the largest end below the child, and one binary
+ * search per level finds the first VMA ending above an address.
+ *
+ * One operation often changes the same path several times (a split, then a
+ * merge of the piece). An update may carry an EditToken: the nodes it copies
+ * are stamped with it, and later updates with the same token change those
+ * nodes in place instead of copying them again. A token belongs to one
+ * operation; once the tree it built is handed out, the token must not be
+ * used again (MmWork starts a new one).
  */
 const MAX = 32;
 
+/** Marks the nodes one operation made, which that operation may still change in place. */
+export type EditToken = object;
+
 interface Leaf {
   readonly leaf: true;
-  readonly vmas: readonly Vma[];
+  vmas: Vma[];
+  readonly edit: EditToken | null;
 }
 
 interface Inner {
   readonly leaf: false;
-  readonly children: readonly Node[];
-  readonly counts: readonly number[];
-  readonly ends: readonly number[];
-  readonly size: number;
+  kids: Node[];
+  ends: number[];
+  readonly edit: EditToken | null;
 }
 
 type Node = Leaf | Inner;
-
-function sizeOf(n: Node): number {
-  return n.leaf ? n.vmas.length : n.size;
-}
 
 function endOf(n: Node): number {
   return n.leaf ? n.vmas[n.vmas.length - 1]!.end : n.ends[n.ends.length - 1]!;
 }
 
-function inner(children: readonly Node[]): Inner {
-  const counts = children.map(sizeOf);
-  let size = 0;
-  for (const c of counts) size += c;
-  return { leaf: false, children, counts, ends: children.map(endOf), size };
+function newInner(kids: Node[], edit: EditToken | null): Inner {
+  const ends = new Array<number>(kids.length);
+  for (let i = 0; i < kids.length; i++) ends[i] = endOf(kids[i]!);
+  return { leaf: false, kids, ends, edit };
 }
 
-/** Child index holding rank r, and the rank within it. */
-function childForRank(n: Inner, r: number): [number, number] {
-  let i = 0;
-  while (i < n.children.length - 1 && r >= n.counts[i]!) {
-    r -= n.counts[i]!;
-    i++;
+/** Cut a list that may have outgrown a node into nodes of at most MAX, evenly. */
+function chunks<T>(items: T[]): T[][] {
+  if (items.length <= MAX) return [items];
+  const parts = Math.ceil(items.length / MAX);
+  const out: T[][] = [];
+  for (let p = 0; p < parts; p++) out.push(items.slice(Math.floor((p * items.length) / parts), Math.floor(((p + 1) * items.length) / parts)));
+  return out;
+}
+
+/** Index of the first end above addr, or the last index when none is (the position is past the end). */
+function childFor(ends: readonly number[], addr: number): number {
+  let lo = 0;
+  let hi = ends.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid]! > addr) hi = mid;
+    else lo = mid + 1;
   }
-  return [i, r];
+  return lo;
 }
 
-/** Replace child i of n by zero, one or two nodes. */
-function withChildren(n: Inner, i: number, replacement: readonly Node[]): Node[] {
-  const kids = n.children.slice(0, i).concat(replacement, n.children.slice(i + 1));
-  return kids;
+/** Index of the first VMA ending above addr in a leaf, or its length. */
+function slotFor(vmas: readonly Vma[], addr: number): number {
+  let lo = 0;
+  let hi = vmas.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (vmas[mid]!.end > addr) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
-/** Split an over-full list of children (or VMAs) into nodes of at most MAX. */
-function pack(kids: Node[]): Node[] {
-  if (kids.length <= MAX) return [inner(kids)];
-  const half = kids.length >> 1;
-  return [inner(kids.slice(0, half)), inner(kids.slice(half))];
+/** vmas with `count` entries from `at` replaced by `items`, as a new array. */
+function spliced(vmas: readonly Vma[], at: number, count: number, items: readonly Vma[]): Vma[] {
+  const out = new Array<Vma>(vmas.length - count + items.length);
+  let k = 0;
+  for (let i = 0; i < at; i++) out[k++] = vmas[i]!;
+  for (let i = 0; i < items.length; i++) out[k++] = items[i]!;
+  for (let i = at + count; i < vmas.length; i++) out[k++] = vmas[i]!;
+  return out;
 }
 
-function packLeaf(vmas: Vma[]): Node[] {
-  if (vmas.length === 0) return [];
-  if (vmas.length <= MAX) return [{ leaf: true, vmas }];
-  const half = vmas.length >> 1;
-  return [
-    { leaf: true, vmas: vmas.slice(0, half) },
-    { leaf: true, vmas: vmas.slice(half) },
-  ];
-}
-
-/** Apply an edit at rank r of the subtree: the leaf's VMAs are rewritten by `edit`. */
-function editAt(n: Node, r: number, edit: (vmas: Vma[], at: number) => void): Node[] {
+/**
+ * At the position of the first VMA ending above `addr` (in its leaf, or at
+ * the end of the last leaf), remove `count` VMAs and put `items` in their
+ * place. Returns the nodes that replace `n` (none when it emptied, several
+ * when it overflowed), or null, changing nothing, when the leaf holds fewer
+ * than `count` VMAs from that position on.
+ */
+function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edit: EditToken | null): Node[] | null {
   if (n.leaf) {
-    const vmas = n.vmas.slice();
-    edit(vmas, r);
-    return packLeaf(vmas);
+    const at = slotFor(n.vmas, addr);
+    if (at + count > n.vmas.length) return null;
+    const owned = edit !== null && n.edit === edit;
+    let vmas: Vma[];
+    if (count === items.length) {
+      vmas = owned ? n.vmas : n.vmas.slice();
+      for (let i = 0; i < count; i++) vmas[at + i] = items[i]!;
+    } else {
+      vmas = spliced(n.vmas, at, count, items);
+    }
+    if (vmas.length === 0) return [];
+    if (vmas.length <= MAX) {
+      if (owned) {
+        n.vmas = vmas;
+        return [n];
+      }
+      return [{ leaf: true, vmas, edit }];
+    }
+    return chunks(vmas).map((part) => ({ leaf: true, vmas: part, edit }));
   }
-  const [i, rr] = childForRank(n, r);
-  const replaced = editAt(n.children[i]!, rr, edit);
+  const i = childFor(n.ends, addr);
+  const kid = n.kids[i]!;
+  const replaced = editAt(kid, addr, count, items, edit);
+  if (replaced === null) return null;
+  const owned = edit !== null && n.edit === edit;
   if (replaced.length === 1) {
-    // The common case: one child changed in place; patch this node's tables.
     const c = replaced[0]!;
-    const children = n.children.slice();
-    children[i] = c;
-    const counts = n.counts.slice();
-    const size = sizeOf(c);
-    const delta = size - counts[i]!;
-    counts[i] = size;
+    const end = endOf(c);
+    if (c === kid && n.ends[i] === end) return [n];
+    if (owned) {
+      n.kids[i] = c;
+      n.ends[i] = end;
+      return [n];
+    }
+    const kids = n.kids.slice();
     const ends = n.ends.slice();
-    ends[i] = endOf(c);
-    return [{ leaf: false, children, counts, ends, size: n.size + delta }];
+    kids[i] = c;
+    ends[i] = end;
+    return [{ leaf: false, kids, ends, edit }];
   }
-  const kids = withChildren(n, i, replaced);
+  const kids = n.kids.slice(0, i).concat(replaced, n.kids.slice(i + 1));
   if (kids.length === 0) return [];
-  return pack(kids);
+  return chunks(kids).map((part) => newInner(part, edit));
+}
+
+/** How many VMAs the leaf that holds the position of `addr` has from that position on. */
+function leafRoom(n: Node, addr: number): number {
+  while (!n.leaf) n = n.kids[childFor(n.ends, addr)]!;
+  return n.vmas.length - slotFor(n.vmas, addr);
 }
 
 export class VmaTree {
-  private constructor(private readonly root: Node | null) {}
+  private constructor(
+    private readonly root: Node | null,
+    /** Number of VMAs. */
+    readonly size: number,
+  ) {}
 
-  static readonly EMPTY = new VmaTree(null);
+  static readonly EMPTY = new VmaTree(null, 0);
 
   static fromSorted(vmas: readonly Vma[]): VmaTree {
     if (vmas.length === 0) return VmaTree.EMPTY;
     const fill = (MAX * 3) >> 2;
     let level: Node[] = [];
-    for (let i = 0; i < vmas.length; i += fill) level.push({ leaf: true, vmas: vmas.slice(i, i + fill) });
+    for (let i = 0; i < vmas.length; i += fill) level.push({ leaf: true, vmas: vmas.slice(i, i + fill), edit: null });
     while (level.length > 1) {
       const up: Node[] = [];
-      for (let i = 0; i < level.length; i += fill) up.push(inner(level.slice(i, i + fill)));
+      for (let i = 0; i < level.length; i += fill) up.push(newInner(level.slice(i, i + fill), null));
       level = up;
     }
-    return new VmaTree(level[0]!);
-  }
-
-  get size(): number {
-    return this.root ? sizeOf(this.root) : 0;
-  }
-
-  at(rank: number): Vma | undefined {
-    if (!this.root || rank < 0 || rank >= this.size) return undefined;
-    let n: Node = this.root;
-    let r = rank;
-    while (!n.leaf) {
-      const [i, rr] = childForRank(n, r);
-      n = n.children[i]!;
-      r = rr;
-    }
-    return n.vmas[r];
-  }
-
-  /** Rank of the first VMA whose end is above addr (the kernel's vma_find from addr); size if none. */
-  rankAfter(addr: number): number {
-    if (!this.root) return 0;
-    let n: Node = this.root;
-    let base = 0;
-    while (!n.leaf) {
-      const ends = n.ends;
-      let lo = 0;
-      let hi = ends.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (ends[mid]! > addr) hi = mid;
-        else lo = mid + 1;
-      }
-      if (lo === ends.length) return n.size + base;
-      for (let k = 0; k < lo; k++) base += n.counts[k]!;
-      n = n.children[lo]!;
-    }
-    const leaf = n.vmas;
-    let a = 0;
-    let b = leaf.length;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      if (leaf[mid]!.end > addr) b = mid;
-      else a = mid + 1;
-    }
-    return base + a;
+    return new VmaTree(level[0]!, vmas.length);
   }
 
   /** The VMA containing addr, if any. */
@@ -172,139 +178,156 @@ export class VmaTree {
     return v !== undefined && v.start <= addr ? v : undefined;
   }
 
-  /** First VMA that ends above addr (may start above it): one descent by address. */
+  /** First VMA that ends above addr (may start above it): the kernel's vma_find. One descent. */
   findFrom(addr: number): Vma | undefined {
     let n = this.root;
-    if (!n) return undefined;
+    if (n === null) return undefined;
     while (!n.leaf) {
       const ends: readonly number[] = n.ends;
-      let lo = 0;
-      let hi = ends.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (ends[mid]! > addr) hi = mid;
-        else lo = mid + 1;
-      }
-      if (lo === ends.length) return undefined;
-      n = n.children[lo]!;
+      if (ends[ends.length - 1]! <= addr) return undefined;
+      n = n.kids[childFor(ends, addr)]!;
     }
-    const leaf = n.vmas;
-    let a = 0;
-    let b = leaf.length;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      if (leaf[mid]!.end > addr) b = mid;
-      else a = mid + 1;
-    }
-    return leaf[a];
+    return n.vmas[slotFor(n.vmas, addr)];
   }
 
-  /** The last VMA that ends at or below addr. */
+  /** The last VMA that ends at or below addr: the one before findFrom(addr). One descent. */
   findPrev(addr: number): Vma | undefined {
-    return this.at(this.rankAfter(addr) - 1);
+    let n = this.root;
+    if (n === null) return undefined;
+    // The nearest subtree left of the path holds the answer when the leaf does not.
+    let left: Node | null = null;
+    while (!n.leaf) {
+      const i = childFor(n.ends, addr);
+      if (n.ends[i]! <= addr) return lastOf(n);
+      if (i > 0) left = n.kids[i - 1]!;
+      n = n.kids[i]!;
+    }
+    const at = slotFor(n.vmas, addr);
+    if (at > 0) return n.vmas[at - 1];
+    return left === null ? undefined : lastOf(left);
   }
 
   /** VMAs intersecting [start, end), in order. */
   range(start: number, end: number): Vma[] {
     const out: Vma[] = [];
-    for (const v of this.iterateFrom(this.rankAfter(start))) {
+    for (const v of this.iterateFrom(start)) {
       if (v.start >= end) break;
       out.push(v);
     }
     return out;
   }
 
-  /** VMAs from rank on, in order. */
-  *iterateFrom(rank: number): IterableIterator<Vma> {
-    if (!this.root || rank >= this.size) return;
-    const stack: [Node, number][] = [];
+  /** VMAs ending above addr, in address order. */
+  *iterateFrom(addr: number): IterableIterator<Vma> {
+    if (this.root === null) return;
+    const stack: { node: Inner; i: number }[] = [];
     let n: Node = this.root;
-    let r = rank;
     while (!n.leaf) {
-      const [i, rr] = childForRank(n, r);
-      stack.push([n, i]);
-      n = n.children[i]!;
-      r = rr;
+      const i = childFor(n.ends, addr);
+      stack.push({ node: n, i });
+      n = n.kids[i]!;
     }
+    let k = slotFor(n.vmas, addr);
     for (;;) {
-      const vmas: readonly Vma[] = (n as Leaf).vmas;
-      for (let k = r; k < vmas.length; k++) yield vmas[k]!;
+      const vmas: readonly Vma[] = n.vmas;
+      for (; k < vmas.length; k++) yield vmas[k]!;
       // Climb to the next subtree to the right, then down to its first leaf.
-      let top: [Node, number] | undefined;
-      while ((top = stack.pop()) && top[1] + 1 >= (top[0] as Inner).children.length);
-      if (!top) return;
-      const parent = top[0] as Inner;
-      stack.push([parent, top[1] + 1]);
-      n = parent.children[top[1] + 1]!;
-      while (!n.leaf) {
-        stack.push([n, 0]);
-        n = n.children[0]!;
+      let top: { node: Inner; i: number } | undefined;
+      while ((top = stack.pop()) !== undefined && top.i + 1 >= top.node.kids.length);
+      if (top === undefined) return;
+      stack.push({ node: top.node, i: top.i + 1 });
+      let m: Node = top.node.kids[top.i + 1]!;
+      while (!m.leaf) {
+        stack.push({ node: m, i: 0 });
+        m = m.kids[0]!;
       }
-      r = 0;
+      n = m;
+      k = 0;
+    }
+  }
+
+  /** VMAs ending at or below addr, from the highest down. */
+  *iterateDownFrom(addr: number): IterableIterator<Vma> {
+    if (this.root === null) return;
+    const stack: { node: Inner; i: number }[] = [];
+    let n: Node = this.root;
+    while (!n.leaf) {
+      const i = childFor(n.ends, addr);
+      stack.push({ node: n, i });
+      n = n.kids[i]!;
+    }
+    let k = slotFor(n.vmas, addr) - 1;
+    for (;;) {
+      const vmas: readonly Vma[] = n.vmas;
+      for (; k >= 0; k--) yield vmas[k]!;
+      let top: { node: Inner; i: number } | undefined;
+      while ((top = stack.pop()) !== undefined && top.i === 0);
+      if (top === undefined) return;
+      stack.push({ node: top.node, i: top.i - 1 });
+      let m: Node = top.node.kids[top.i - 1]!;
+      while (!m.leaf) {
+        stack.push({ node: m, i: m.kids.length - 1 });
+        m = m.kids[m.kids.length - 1]!;
+      }
+      n = m;
+      k = n.vmas.length - 1;
     }
   }
 
   [Symbol.iterator](): IterableIterator<Vma> {
-    return this.iterateFrom(0);
+    return this.iterateFrom(-Infinity);
   }
 
   toArray(): Vma[] {
-    return [...this];
-  }
-
-  /** Do ranks a <= b lie in the same leaf? */
-  private sameLeaf(a: number, b: number): boolean {
-    let n: Node = this.root!;
-    let ra = a;
-    let rb = b;
-    while (!n.leaf) {
-      const [i, r1] = childForRank(n, ra);
-      const [j, r2] = childForRank(n, rb);
-      if (i !== j) return false;
-      n = n.children[i]!;
-      ra = r1;
-      rb = r2;
-    }
-    return true;
-  }
-
-  private static fromRoot(nodes: Node[]): VmaTree {
-    if (nodes.length === 0) return VmaTree.EMPTY;
-    let root: Node = nodes.length === 1 ? nodes[0]! : inner(nodes);
-    // Drop levels that hold a single child.
-    while (!root.leaf && root.children.length === 1) root = root.children[0]!;
-    return new VmaTree(root);
-  }
-
-  private edit(rank: number, fn: (vmas: Vma[], at: number) => void): VmaTree {
-    if (!this.root) {
-      const vmas: Vma[] = [];
-      fn(vmas, 0);
-      return VmaTree.fromSorted(vmas);
-    }
-    return VmaTree.fromRoot(editAt(this.root, rank, fn));
+    const out: Vma[] = [];
+    const walk = (n: Node): void => {
+      if (n.leaf) for (const v of n.vmas) out.push(v);
+      else for (const k of n.kids) walk(k);
+    };
+    if (this.root !== null) walk(this.root);
+    return out;
   }
 
   /**
-   * Replace the `count` VMAs from rank `rank` on with `items` (which must keep
-   * the order). Copies one root-to-leaf path per VMA changed.
+   * Replace the `count` consecutive VMAs starting with the first one ending
+   * above `addr` by `items` (in order, fitting the same gap). With an edit
+   * token, nodes this token made are changed in place.
    */
-  splice(rank: number, count: number, items: readonly Vma[]): VmaTree {
-    // Most changes (a split, a merge, an update) fall inside one leaf: one path copy.
-    if (this.root && count > 0 && rank + count <= this.size && this.sameLeaf(rank, rank + count - 1))
-      return VmaTree.fromRoot(editAt(this.root, rank, (vmas, at) => void vmas.splice(at, count, ...items)));
-    let t: VmaTree = this;
-    const common = Math.min(count, items.length);
-    for (let i = 0; i < common; i++) t = t.edit(rank + i, (vmas, at) => void (vmas[at] = items[i]!));
-    for (let i = common; i < items.length; i++) {
-      const item = items[i]!;
-      const at = rank + i;
-      // Insert after the VMA before it when that is the last of its leaf, so
-      // appends at the end of the tree find a leaf.
-      if (at >= t.size) t = t.size === 0 ? t.edit(0, (vmas) => void vmas.push(item)) : t.edit(at - 1, (vmas, k) => void vmas.splice(k + 1, 0, item));
-      else t = t.edit(at, (vmas, k) => void vmas.splice(k, 0, item));
+  splice(addr: number, count: number, items: readonly Vma[], edit: EditToken | null = null): VmaTree {
+    if (this.root === null) {
+      if (count > 0) throw new RangeError(`splice past the last VMA (${count} more to remove)`);
+      return items.length === 0 ? this : VmaTree.fromSorted(items);
     }
-    for (let i = common; i < count; i++) t = t.edit(rank + common, (vmas, k) => void vmas.splice(k, 1));
-    return t;
+    const size = this.size - count + items.length;
+    // Most changes fall inside one leaf: one descent, one path copied (or none, with a token).
+    const direct = editAt(this.root, addr, count, items, edit);
+    if (direct !== null) return new VmaTree(VmaTree.rootOf(direct, edit), size);
+    // Otherwise remove leaf by leaf, then insert.
+    let root: Node | null = this.root;
+    let left = count;
+    while (left > 0) {
+      const room: number = root === null ? 0 : leafRoom(root, addr);
+      if (room === 0) throw new RangeError(`splice past the last VMA (${left} more to remove)`);
+      const step = Math.min(room, left);
+      root = VmaTree.rootOf(editAt(root!, addr, step, [], edit)!, edit);
+      left -= step;
+    }
+    if (items.length > 0) root = root === null ? VmaTree.fromSorted(items).root : VmaTree.rootOf(editAt(root, addr, 0, items, edit)!, edit);
+    return new VmaTree(root, size);
   }
+
+  private static rootOf(nodes: Node[], edit: EditToken | null): Node | null {
+    if (nodes.length === 0) return null;
+    let level = nodes;
+    while (level.length > 1) level = chunks(level).map((part) => newInner(part, edit));
+    let root = level[0]!;
+    // Drop levels that hold a single child.
+    while (!root.leaf && root.kids.length === 1) root = root.kids[0]!;
+    return root;
+  }
+}
+
+function lastOf(n: Node): Vma {
+  while (!n.leaf) n = n.kids[n.kids.length - 1]!;
+  return n.vmas[n.vmas.length - 1]!;
 }

@@ -45,7 +45,11 @@ export function pageAligned(addr: number): boolean {
 }
 
 export function hex(n: number): string {
-  return '0x' + n.toString(16);
+  // toString(16) of a number above 2^31 takes V8's slow path for doubles;
+  // two small integers print several times faster.
+  if (n < 0x1000000 || !Number.isSafeInteger(n)) return '0x' + n.toString(16);
+  const hi = Math.floor(n / 0x1000000);
+  return '0x' + hi.toString(16) + ((n - hi * 0x1000000) | 0x1000000).toString(16).slice(1);
 }
 
 export function rangeString(start: number, end: number): string {
