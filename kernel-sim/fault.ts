@@ -38,12 +38,6 @@ function firstPastEof(w: MmWork, v: Vma, start: number, end: number): number | n
   return addr < end ? addr : null;
 }
 
-function firstGuard(w: MmWork, start: number, end: number): number | null {
-  if (!w.hasGuardIn(start, end)) return null;
-  for (const p of w.guardPages) if (p >= start && p < end) return p;
-  return null;
-}
-
 /** Does a read fault somewhere in [start, end) map a huge zero page (which prepares an anon_vma)? */
 function thpReadEligible(v: Vma, start: number, end: number): boolean {
   if (!isPrivateAnon(v)) return false;
@@ -69,7 +63,7 @@ export interface FaultRangeResult {
  * looked at), or from a read fault that maps the huge zero page.
  */
 export function faultRange(w: MmWork, v: Vma, start: number, end: number, write: boolean): FaultRangeResult {
-  const guard = firstGuard(w, start, end);
+  const guard = w.guards.firstIn(start, end);
   const eof = firstPastEof(w, v, start, end);
   let failedAt: number | null = null;
   let error: FaultError | null = null;

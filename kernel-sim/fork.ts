@@ -1,6 +1,7 @@
 import { flagsAndNot, hasAny, VM_DONTCOPY, VM_LOCKED_MASK, VM_WIPEONFORK } from './flags.js';
 import type { MmWork } from './mm-work.js';
-import type { Mm, SimState } from './state.js';
+import { GuardMarkers, type GuardRange } from './guard-markers.js';
+import type { SimState } from './state.js';
 import { VmaTree } from './vma-tree.js';
 import type { Vma } from './vma.js';
 
@@ -12,10 +13,9 @@ import type { Vma } from './vma.js';
  * own, linked after its parent's chain: a fork-child VMA.
  */
 export function forkProcess(s: SimState, w: MmWork): { state: SimState; child: number } {
-  const parentMm: Mm = { vmas: w.vmas, guardPages: w.guardPages };
   const copies: Vma[] = [];
-  const guards: number[] = [];
-  for (const v of parentMm.vmas) {
+  const guards: GuardRange[] = [];
+  for (const v of w.vmas) {
     if (hasAny(v.flags, VM_DONTCOPY)) continue;
     const wipe = hasAny(v.flags, VM_WIPEONFORK);
     let copy: Vma = { ...v, flags: flagsAndNot(v.flags, VM_LOCKED_MASK) };
@@ -25,13 +25,13 @@ export function forkProcess(s: SimState, w: MmWork): { state: SimState; child: n
       copy = { ...copy, anonVma: id, anonVmaChain: [...v.anonVmaChain, id] };
     }
     copies.push(copy);
-    if (!wipe) for (const p of parentMm.guardPages) if (p >= v.start && p < v.end) guards.push(p);
+    if (!wipe) for (const r of w.guards.within(v.start, v.end)) guards.push(r);
   }
   const base = w.finish();
   const child = base.processes.length;
   const state: SimState = {
     ...base,
-    processes: [...base.processes, { id: child, parent: s.current, mm: { vmas: VmaTree.fromSorted(copies), guardPages: guards } }],
+    processes: [...base.processes, { id: child, parent: s.current, mm: { vmas: VmaTree.fromSorted(copies), guards: GuardMarkers.of(guards) } }],
   };
   return { state, child };
 }

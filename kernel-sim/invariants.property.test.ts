@@ -44,6 +44,7 @@ import { runScenario } from '../commands/run-scenario.js';
 import { cmdRun } from '../cli/cmd-run.js';
 import { generateScenario } from '../live/fuzz-generate.js';
 import { flagsAnd, flagsToMnemonics, mnemonicsToFlags } from './flags.js';
+import { GuardMarkers, type GuardRange } from './guard-markers.js';
 import { initialState, type Mm, type SimState } from './state.js';
 import { CommandError, step } from './step.js';
 import { TASK_SIZE } from './syscalls/u64.js';
@@ -100,7 +101,7 @@ function stateText(s: SimState): string {
 }
 
 function mmText(mm: Mm): string {
-  return JSON.stringify({ vmas: mm.vmas.toArray(), guards: mm.guardPages });
+  return JSON.stringify({ vmas: mm.vmas.toArray(), guards: mm.guards.toArray() });
 }
 
 const fl = (m: string) => {
@@ -123,10 +124,16 @@ function syscallRules(s: SimState): string[] {
       if (has(v, 'sh') && v.file === null) broken.push(`${where(pid, v)}: shared without a file`);
       if (has(v, 'sh') && v.anonVma !== null) broken.push(`${where(pid, v)}: a shared VMA with anon_vma ${v.anonVma}`);
     }
-    for (const g of p.mm.guardPages) {
-      const v = p.mm.vmas.find(g);
-      if (!v) broken.push(`process ${pid}: guard marker at 0x${g.toString(16)} outside every VMA`);
-      else if (!has(v, 'gu')) broken.push(`process ${pid}: guard marker at 0x${g.toString(16)} in ${where(pid, v)}, which has no gu`);
+    for (const g of p.mm.guards.toArray()) {
+      for (let a = g.start; a < g.end; ) {
+        const v = p.mm.vmas.find(a);
+        if (!v) {
+          broken.push(`process ${pid}: guard marker at 0x${a.toString(16)} outside every VMA`);
+          break;
+        }
+        if (!has(v, 'gu')) broken.push(`process ${pid}: guard marker at 0x${a.toString(16)} in ${where(pid, v)}, which has no gu`);
+        a = v.end;
+      }
     }
   });
   return broken;
@@ -235,7 +242,7 @@ function forkRules(before: SimState, after: SimState): string[] {
   const copies = parent.vmas.toArray().filter((v) => !has(v, 'dc'));
   const got = child.vmas.toArray();
   if (got.length !== copies.length) return [`fork: the child has ${got.length} VMAs, the parent ${copies.length} to copy`];
-  const guards: number[] = [];
+  const guards: GuardRange[] = [];
   copies.forEach((v, i) => {
     const c = got[i]!;
     const wipe = has(v, 'wf');
@@ -252,9 +259,19 @@ function forkRules(before: SimState, after: SimState): string[] {
       else fresh.add(id);
       if (c.anonVmaChain.join('>') !== [...v.anonVmaChain, id].join('>')) broken.push(`fork: chain ${c.anonVmaChain.join('>')}, expected ${v.anonVmaChain.join('>')}>${id}`);
     }
-    if (!wipe) guards.push(...parent.guardPages.filter((g) => g >= v.start && g < v.end));
+    if (wipe) return;
+    for (const g of parent.guards.toArray()) {
+      const start = Math.max(g.start, v.start);
+      const end = Math.min(g.end, v.end);
+      if (start >= end) continue;
+      // Pieces cut at a boundary between two copied VMAs join up again.
+      const last = guards.at(-1);
+      if (last && last.end === start) guards[guards.length - 1] = { start: last.start, end };
+      else guards.push({ start, end });
+    }
   });
-  if (child.guardPages.join(',') !== guards.join(',')) broken.push(`fork: the child's guard markers are ${child.guardPages.join(',')}, expected ${guards.join(',')}`);
+  const text = (rs: readonly GuardRange[]) => rs.map((g) => `0x${g.start.toString(16)}-0x${g.end.toString(16)}`).join(',');
+  if (text(child.guards.toArray()) !== text(guards)) broken.push(`fork: the child's guard markers are ${text(child.guards.toArray())}, expected ${text(guards)}`);
   return broken;
 }
 
@@ -371,13 +388,18 @@ function vma(start: number, end: number, extra: Partial<Vma> = {}): Vma {
   return { start, end, pgoff: start / P, flags: fl('rd') + fl('wr'), file: null, anonVma: null, anonVmaChain: [], anonName: null, hasClose: false, ...extra };
 }
 
-function stateWith(vmas: readonly Vma[], extra: { guardPages?: number[]; files?: SimState['files'] } = {}): SimState {
+function stateWith(vmas: readonly Vma[], extra: { guards?: GuardRange[]; files?: SimState['files'] } = {}): SimState {
   const s = initialState();
   return {
     ...s,
     files: extra.files ?? s.files,
-    processes: [{ id: 0, parent: null, mm: { vmas: VmaTree.fromSorted(vmas), guardPages: extra.guardPages ?? [] } }],
+    processes: [{ id: 0, parent: null, mm: { vmas: VmaTree.fromSorted(vmas), guards: extra.guards ? lyingGuards(extra.guards) : GuardMarkers.EMPTY } }],
   };
+}
+
+/** Guard markers that list the given ranges as they are, sound or not. */
+function lyingGuards(ranges: readonly GuardRange[]): GuardMarkers {
+  return { toArray: () => [...ranges] } as unknown as GuardMarkers;
 }
 
 /** A tree that lies: it iterates over `listed`, claims `size`, and finds by address in `index`. */
@@ -413,22 +435,24 @@ describe('validateState names each broken rule', () => {
     ['chain without anon_vma', stateWith([vma(B, B + P, { anonVmaChain: ['av1'] })]), /anon_vma chain without an anon_vma/],
     ['anon_vma not last of its chain', stateWith([vma(B, B + P, { anonVma: 'av2', anonVmaChain: ['av2', 'av1'] })]), /its anon_vma av2 is not the last of its chain/],
     ['anon_vma with an empty chain', stateWith([vma(B, B + P, { anonVma: 'av1', anonVmaChain: [] })]), /its anon_vma av1 is not the last of its chain/],
-    ['guard markers out of order', stateWith(ok, { guardPages: [B + P, B] }), /guard markers out of order/],
-    ['repeated guard marker', stateWith(ok, { guardPages: [B, B] }), /guard markers out of order/],
+    ['guard ranges out of order', stateWith(ok, { guards: [{ start: B + P, end: B + 2 * P }, { start: B, end: B + P }] }), /guard markers 0x100000000000-0x100000001000: overlap, touch or are out of order/],
+    ['guard ranges that touch', stateWith(ok, { guards: [{ start: B, end: B + P }, { start: B + P, end: B + 2 * P }] }), /guard markers 0x100000001000-0x100000002000: overlap, touch/],
+    ['empty guard range', stateWith(ok, { guards: [{ start: B, end: B }] }), /guard markers 0x100000000000-0x100000000000: empty or inverted/],
+    ['unaligned guard range', stateWith(ok, { guards: [{ start: B, end: B + 8 }] }), /guard markers 0x100000000000-0x100000000008: not page aligned/],
     ['current process missing', { ...stateWith(ok), current: 1 }, /current process 1 does not exist/],
     [
       'process numbering',
-      { ...stateWith(ok), processes: [{ id: 3, parent: null, mm: { vmas: VmaTree.fromSorted(ok), guardPages: [] } }] },
+      { ...stateWith(ok), processes: [{ id: 3, parent: null, mm: { vmas: VmaTree.fromSorted(ok), guards: GuardMarkers.EMPTY } }] },
       /process 0 carries the number 3/,
     ],
     [
       'map_count disagrees with the VMAs',
-      { ...stateWith(ok), processes: [{ id: 0, parent: null, mm: { vmas: lyingTree(ok, 5, ok), guardPages: [] } }] },
+      { ...stateWith(ok), processes: [{ id: 0, parent: null, mm: { vmas: lyingTree(ok, 5, ok), guards: GuardMarkers.EMPTY } }] },
       /process 0: map_count 5 but 2 VMAs/,
     ],
     [
       'the index does not find a VMA',
-      { ...stateWith(ok), processes: [{ id: 0, parent: null, mm: { vmas: lyingTree(ok, 2, [ok[0]!]), guardPages: [] } }] },
+      { ...stateWith(ok), processes: [{ id: 0, parent: null, mm: { vmas: lyingTree(ok, 2, [ok[0]!]), guards: GuardMarkers.EMPTY } }] },
       /the index does not find process 0 VMA 0x100000004000-0x100000005000/,
     ],
   ];
@@ -441,7 +465,7 @@ describe('validateState names each broken rule', () => {
   it('reports every broken rule, in every process', () => {
     // Process 0: an unaligned start, then a VMA out of order with a negative pgoff.
     const s = stateWith([vma(B + P + 1, B + 2 * P, { pgoff: 0 }), vma(B, B + 2 * P, { pgoff: -3 })]);
-    const two: SimState = { ...s, processes: [...s.processes, { id: 1, parent: 0, mm: { vmas: VmaTree.fromSorted([vma(B, B)]), guardPages: [] } }] };
+    const two: SimState = { ...s, processes: [...s.processes, { id: 1, parent: 0, mm: { vmas: VmaTree.fromSorted([vma(B, B)]), guards: GuardMarkers.EMPTY } }] };
     const broken = validateState(two);
     const p0 = broken.filter((b) => b.startsWith('process 0'));
     expect(p0.some((b) => /0x100000001001-0x100000002000: not page aligned/.test(b)), p0.join('; ')).toBe(true);

@@ -1,12 +1,9 @@
 import type { Vma } from './vma.js';
-import { hex, PAGE_SIZE, rangeString } from './vma.js';
-import { VmaTree, type EditToken } from './vma-tree.js';
+import { hex, rangeString } from './vma.js';
+import type { EditToken, VmaTree } from './vma-tree.js';
 import type { SimConfig, SimFile, SimState } from './state.js';
 import { LazyStep, type TraceKind, type TraceStep } from './trace.js';
-import { CommandError } from './command-error.js';
-
-/** The most guard-marked pages one process may hold in the simulator (4 GiB of guards). */
-export const MAX_GUARD_PAGES = 1 << 20;
+import type { GuardMarkers } from './guard-markers.js';
 
 /**
  * The scratch space of one operation on one process: the kernel's view of a
@@ -17,7 +14,7 @@ export const MAX_GUARD_PAGES = 1 << 20;
  */
 export class MmWork {
   vmas: VmaTree;
-  guardPages: readonly number[];
+  guards: GuardMarkers;
   nextAnonVma: number;
   nextShmem: number;
   files: Readonly<Record<string, SimFile>>;
@@ -33,7 +30,7 @@ export class MmWork {
   ) {
     const mm = base.processes[pid]!.mm;
     this.vmas = mm.vmas;
-    this.guardPages = mm.guardPages;
+    this.guards = mm.guards;
     this.nextAnonVma = base.nextAnonVma;
     this.nextShmem = base.nextShmem;
     this.files = base.files;
@@ -135,33 +132,17 @@ export class MmWork {
 
   // --- guard markers ------------------------------------------------------
 
-  hasGuardIn(start: number, end: number): boolean {
-    const i = lowerBound(this.guardPages, start);
-    return i < this.guardPages.length && this.guardPages[i]! < end;
-  }
-
   addGuards(start: number, end: number): void {
-    // Markers are kept per page; a range that would hold more than the
-    // simulator can list is refused as a whole rather than crash it.
-    const pages = (end - start) / PAGE_SIZE;
-    if (this.guardPages.length + pages > MAX_GUARD_PAGES)
-      throw new CommandError(`guard regions of more than ${MAX_GUARD_PAGES} pages (${(MAX_GUARD_PAGES * PAGE_SIZE) / 2 ** 30} GiB) in one process are beyond what the simulator keeps`);
-    const added: number[] = [];
-    for (let a = start; a < end; a += PAGE_SIZE) added.push(a);
-    const merged = this.guardPages.concat(added).sort((a, b) => a - b);
-    this.guardPages = merged.filter((p, i) => i === 0 || p !== merged[i - 1]);
+    this.guards = this.guards.add(start, end);
   }
 
   clearGuards(start: number, end: number): void {
-    if (!this.hasGuardIn(start, end)) return;
-    this.guardPages = this.guardPages.filter((p) => p < start || p >= end);
+    this.guards = this.guards.clear(start, end);
   }
 
   /** Move the markers of [start, end) by delta bytes (mremap moves page tables). */
   moveGuards(start: number, end: number, delta: number): void {
-    if (!this.hasGuardIn(start, end)) return;
-    const moved = this.guardPages.map((p) => (p >= start && p < end ? p + delta : p));
-    this.guardPages = [...new Set(moved)].sort((a, b) => a - b);
+    this.guards = this.guards.move(start, end, delta);
   }
 
   /** Fold the work into a new state. */
@@ -169,12 +150,12 @@ export class MmWork {
     this.#edit = {};
     const s = this.base;
     const mm = s.processes[this.pid]!.mm;
-    const mmChanged = mm.vmas !== this.vmas || mm.guardPages !== this.guardPages;
+    const mmChanged = mm.vmas !== this.vmas || mm.guards !== this.guards;
     let processes = s.processes;
     if (mmChanged) {
       const copy = s.processes.slice();
       const p = s.processes[this.pid]!;
-      copy[this.pid] = { id: p.id, parent: p.parent, mm: { vmas: this.vmas, guardPages: this.guardPages } };
+      copy[this.pid] = { id: p.id, parent: p.parent, mm: { vmas: this.vmas, guards: this.guards } };
       processes = copy;
     }
     if (
@@ -202,14 +183,3 @@ export function describe(v: Vma): string {
 }
 
 export { hex };
-
-function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -1,3 +1,4 @@
+import { GuardMarkers } from './guard-markers.js';
 import { VmaTree } from './vma-tree.js';
 
 /** Build options and sysctls that change results (scenario `config` lines). */
@@ -38,8 +39,8 @@ export interface SimFile {
 /** One process's address space: the kernel's mm_struct as far as VMAs go. */
 export interface Mm {
   readonly vmas: VmaTree;
-  /** Page addresses holding guard markers (MADV_GUARD_INSTALL), sorted ascending. */
-  readonly guardPages: readonly number[];
+  /** The pages holding guard markers (MADV_GUARD_INSTALL). */
+  readonly guards: GuardMarkers;
 }
 
 export interface Process {
@@ -64,7 +65,7 @@ export interface SimState {
   readonly namedAnonVmas: readonly string[];
 }
 
-export const EMPTY_MM: Mm = { vmas: VmaTree.EMPTY, guardPages: [] };
+export const EMPTY_MM: Mm = { vmas: VmaTree.EMPTY, guards: GuardMarkers.EMPTY };
 
 export function initialState(config: SimConfig = DEFAULT_CONFIG): SimState {
   return {

@@ -29,7 +29,15 @@ export function validateMm(state: SimState, mm: Mm, pid: number): string[] {
       break;
     }
   }
-  for (let i = 1; i < mm.guardPages.length; i++) if (mm.guardPages[i]! <= mm.guardPages[i - 1]!) broken.push(`process ${pid}: guard markers out of order`);
+  let guardEnd = -1;
+  for (const g of mm.guards.toArray()) {
+    const range = `process ${pid} guard markers 0x${g.start.toString(16)}-0x${g.end.toString(16)}`;
+    if (g.start % PAGE_SIZE || g.end % PAGE_SIZE) broken.push(`${range}: not page aligned`);
+    if (g.start >= g.end) broken.push(`${range}: empty or inverted`);
+    // Ranges that touch must be one range: only then do the same markers always make the same structure.
+    if (g.start <= guardEnd) broken.push(`${range}: overlap, touch or are out of order with the range before`);
+    guardEnd = g.end;
+  }
   return broken;
 }
 

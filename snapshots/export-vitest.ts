@@ -91,7 +91,7 @@ interface Layout {
     readonly process: number;
     readonly parent: number | null;
     readonly vmas: readonly { readonly file: string | null; readonly anon_vma: string | null; readonly anon_vma_chain: readonly string[] }[];
-    readonly guard_pages: readonly string[];
+    readonly guard_ranges: readonly { readonly start: string; readonly end: string }[];
   }[];
 }
 

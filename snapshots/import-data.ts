@@ -20,10 +20,11 @@
  */
 import type { ImportKind } from '../commands/ast.js';
 import { CommandError, type StepOutcome } from '../kernel-sim/step.js';
+import { GuardMarkers } from '../kernel-sim/guard-markers.js';
 import type { SimFile, SimState } from '../kernel-sim/state.js';
 import { VmaTree } from '../kernel-sim/vma-tree.js';
 import type { Vma } from '../kernel-sim/vma.js';
-import { snapshotConfig, snapshotFileToFile, snapshotVmaToVma } from './json-snapshot.js';
+import { snapshotConfig, snapshotFileToFile, snapshotGuards, snapshotVmaToVma } from './json-snapshot.js';
 import type { Snapshot, SnapshotFile, SnapshotVma } from './snapshot-schema.js';
 
 /** Where imported data came from: named in notes and messages, and used by `export script`. */
@@ -90,7 +91,7 @@ export function importOutcome(state: SimState, cmd: ImportCommand): StepOutcome 
 interface Incoming {
   readonly files: readonly SnapshotFile[];
   readonly vmas: readonly SnapshotVma[];
-  readonly guardPages: readonly number[];
+  readonly guards: GuardMarkers;
   /** anon_vma ids named by `av=` in the imported state. */
   readonly named: readonly string[];
   /** Keep imported anon_vma and shmem ids unless another process uses them. */
@@ -114,7 +115,7 @@ export function applyImport(state: SimState, data: ImportData): SimState {
     return install(state, {
       files: s.files,
       vmas: p.vmas,
-      guardPages: p.guard_pages.map(Number),
+      guards: snapshotGuards(p.guard_ranges),
       named: s.anon_vmas.filter((a) => a.named).map((a) => a.id),
       keepIds: true,
       strictSizes: true,
@@ -126,7 +127,7 @@ export function applyImport(state: SimState, data: ImportData): SimState {
   return install(state, {
     files: data.files,
     vmas: data.vmas,
-    guardPages: [],
+    guards: GuardMarkers.EMPTY,
     named: [],
     keepIds: false,
     strictSizes: false,
@@ -205,7 +206,7 @@ function install(state: SimState, inc: Incoming): SimState {
     };
   });
   const processes = state.processes.slice();
-  processes[state.current] = { ...processes[state.current]!, mm: { vmas: VmaTree.fromSorted(vmas), guardPages: [...inc.guardPages] } };
+  processes[state.current] = { ...processes[state.current]!, mm: { vmas: VmaTree.fromSorted(vmas), guards: inc.guards } };
   return {
     ...state,
     config: inc.config,

@@ -36,6 +36,10 @@ function exportedJson(text: string): string {
   return out.text;
 }
 
+function guards(s: Snapshot): { start: string; end: string }[] {
+  return s.processes[0]!.guard_ranges;
+}
+
 function valid(): Snapshot {
   const r = parseSnapshotText(exportedJson(SINGLE));
   if (!r.ok) throw new Error(r.error);
@@ -120,7 +124,7 @@ describe('JSON snapshots', () => {
 
 describe('JSON snapshot errors name the field and what was expected', () => {
   const cases: [string, (s: Snapshot & Record<string, unknown>) => unknown, RegExp][] = [
-    ['a wrong version', (s) => ({ ...s, version: 2 }), /^version: this vmasim reads snapshot version 1, the file has version 2$/],
+    ['a wrong version', (s) => ({ ...s, version: 3 }), /^version: this vmasim reads snapshot versions 1 and 2, the file has version 3$/],
     ['no version', (s) => ({ ...s, version: undefined }), /^version: .* the file has no version$/],
     ['another format', (s) => ({ ...s, format: 'other' }), /^format: expected "vmasim-snapshot", got "other"$/],
     [
@@ -134,7 +138,19 @@ describe('JSON snapshot errors name the field and what was expected', () => {
     ['a wrong type', (s) => ((s.processes[0]!.vmas[0] as Record<string, unknown>).pgoff = '3', s), /^processes\[0\]\.vmas\[0\]\.pgoff: expected a whole number, got "3"$/],
     ['bad hex', (s) => ((s.processes[0]!.vmas[1] as Record<string, unknown>).start = '0x10000000g000', s), /^processes\[0\]\.vmas\[1\]\.start: expected a lower-case hex string.*got "0x10000000g000"/],
     ['a leading zero', (s) => ((s.config as Record<string, unknown>).mmap_base = '0x07ffff7fff000', s), /^config\.mmap_base: expected a lower-case hex string/],
-    ['an unknown field', (s) => ({ ...s, extra: 1 }), /^extra: not a field of this format \(version 1\)/],
+    ['an unknown field', (s) => ({ ...s, extra: 1 }), /^extra: not a field of this format \(version 2\)/],
+    ["version 1's page list", (s) => ({ ...s, processes: [{ ...s.processes[0]!, guard_pages: [] }] }), /^processes\[0\]\.guard_pages: not a field of this format \(version 2\)/],
+    ['guard ranges missing', (s) => (delete (s.processes[0] as Record<string, unknown>).guard_ranges, s), /^processes\[0\]\.guard_ranges: missing \(expected array\)/],
+    ['a guard range with a page', (s) => ((s.processes[0]!.guard_ranges as unknown[])[0] = '0x100000020000', s), /^processes\[0\]\.guard_ranges\[0\]: /],
+    ['an unaligned guard range', (s) => (guards(s)[0]!.end = '0x100000020800', s), /^processes\[0\]\.guard_ranges\[0\]\.end: expected a page-aligned address at most 0x20000000000000, got "0x100000020800"/],
+    ['a guard range beyond 2^53', (s) => (guards(s)[0]!.end = '0x20000000001000', s), /^processes\[0\]\.guard_ranges\[0\]\.end: expected a page-aligned address at most/],
+    ['an empty guard range', (s) => (guards(s)[0]!.end = guards(s)[0]!.start, s), /^processes\[0\]\.guard_ranges\[0\]: expected start below end, got 0x100000020000-0x100000020000/],
+    [
+      'guard ranges that touch',
+      (s) => (guards(s).push({ start: '0x100000021000', end: '0x100000022000' }), s),
+      /^processes\[0\]\.guard_ranges\[1\]\.start: guard ranges must be in address order and apart \(ranges that touch are one range\); 0x100000021000 is not above the end of the range before it \(0x100000021000\)/,
+    ],
+    ['guard ranges out of order', (s) => (guards(s).push({ start: '0x1000', end: '0x2000' }), s), /^processes\[0\]\.guard_ranges\[1\]\.start: guard ranges must be in address order/],
     ['an unknown flag', (s) => ((s.processes[0]!.vmas[0]!.vmflags as string[]).push('zz'), s), /^processes\[0\]\.vmas\[0\]\.vmflags\[\d+\]: expected a VmFlags mnemonic vmasim knows .*got "zz"/],
     [
       'unordered ranges',
@@ -172,7 +188,7 @@ describe('JSON snapshot errors name the field and what was expected', () => {
   it('an import that fails names the file and loads nothing', () => {
     const bad = JSON.stringify({ ...valid(), version: 7 });
     const r = loadImport('json', { text: bad, name: 'old.json' });
-    expect(r).toEqual({ ok: false, error: 'old.json: version: this vmasim reads snapshot version 1, the file has version 7' });
+    expect(r).toEqual({ ok: false, error: 'old.json: version: this vmasim reads snapshot versions 1 and 2, the file has version 7' });
     expect(loadImport('json', { path: '/nonexistent/snap.json' })).toEqual({ ok: false, error: 'cannot read /nonexistent/snap.json: no such file' });
   });
 
@@ -181,5 +197,59 @@ describe('JSON snapshot errors name the field and what was expected', () => {
     expect(readSnapshot(JSON.parse(JSON.stringify(s)))).toEqual({ ok: true, snapshot: s });
     const { window: _w, history: _h, ...state } = s;
     expect(stateToSnapshot(snapshotToState(s))).toEqual(state);
+  });
+});
+
+describe('JSON snapshots of version 1 (guard markers page by page)', () => {
+  const GUARDED = `mmap 0x100000000000 64K rw- fixed
+madvise 0x100000000000 16K guard_install
+madvise 0x100000008000 8K guard_install
+madvise 0x100000002000 4K guard_remove
+`;
+  /** The same state as version 1 wrote it: every marked page listed. */
+  function asVersion1(s: Snapshot, pages: readonly string[]): Record<string, unknown> {
+    const { guard_ranges: _ranges, ...p } = s.processes[0]!;
+    return { ...s, version: 1, processes: [{ ...p, guard_pages: [...pages] }] };
+  }
+  const PAGES = ['0x100000000000', '0x100000001000', '0x100000003000', '0x100000008000', '0x100000009000'];
+  const current = (): Snapshot => {
+    const r = parseSnapshotText(exportedJson(GUARDED));
+    if (!r.ok) throw new Error(r.error);
+    return r.snapshot;
+  };
+
+  it('writes the markers as ranges of touching pages', () => {
+    expect(current().version).toBe(2);
+    expect(current().processes[0]!.guard_ranges).toEqual([
+      { start: '0x100000000000', end: '0x100000002000' },
+      { start: '0x100000003000', end: '0x100000004000' },
+      { start: '0x100000008000', end: '0x10000000a000' },
+    ]);
+  });
+
+  it('reads a version 1 file as the version 2 snapshot of the same state, and imports it', () => {
+    const r = readSnapshot(asVersion1(current(), PAGES));
+    expect(r).toEqual({ ok: true, snapshot: current() });
+    const loaded = loadImport('json', { text: JSON.stringify(asVersion1(current(), PAGES)), name: 'v1.json' });
+    if (!loaded.ok) throw new Error(loaded.error);
+    const imported = applyImport(initialState(), loaded.data);
+    expect(plain(imported)).toEqual(plain(currentState(run(GUARDED))));
+    expect(validateState(imported)).toEqual([]);
+  });
+
+  it.each([
+    ['pages out of order', ['0x100000001000', '0x100000000000'], /^processes\[0\]\.guard_pages\[1\]: expected addresses in ascending order without repeats$/],
+    ['a page twice', ['0x100000000000', '0x100000000000'], /^processes\[0\]\.guard_pages\[1\]: expected addresses in ascending order without repeats$/],
+    ['an unaligned page', ['0x100000000800'], /^processes\[0\]\.guard_pages\[0\]: expected a page-aligned address, got "0x100000000800"$/],
+  ])('names the page that is wrong: %s', (_what, pages, message) => {
+    const r = readSnapshot(asVersion1(current(), pages));
+    expect(!r.ok && r.error).toMatch(message);
+  });
+
+  it("refuses version 2's ranges and other fields in a version 1 file, naming version 1", () => {
+    const v1 = asVersion1(current(), PAGES);
+    const withRanges = { ...v1, processes: [{ ...(v1.processes as Record<string, unknown>[])[0]!, guard_ranges: [] }] };
+    expect(readSnapshot(withRanges)).toEqual({ ok: false, error: 'processes[0].guard_ranges: not a field of this format (version 1)' });
+    expect(readSnapshot({ ...v1, extra: 1 })).toEqual({ ok: false, error: 'extra: not a field of this format (version 1)' });
   });
 });

@@ -6,6 +6,7 @@
  * field that is wrong.
  */
 import { flagsToMnemonics, mnemonicsToFlags } from '../kernel-sim/flags.js';
+import { GuardMarkers } from '../kernel-sim/guard-markers.js';
 import type { Process, SimConfig, SimFile, SimState } from '../kernel-sim/state.js';
 import { VmaTree } from '../kernel-sim/vma-tree.js';
 import { hex, PAGE_SIZE, type Vma } from '../kernel-sim/vma.js';
@@ -18,9 +19,11 @@ import {
   type Snapshot,
   type SnapshotAnonVma,
   type SnapshotFile,
+  type SnapshotGuardRange,
   type SnapshotProcess,
   type SnapshotVma,
 } from './snapshot-schema.js';
+import { checkGuardPages, SNAPSHOT_VERSION_1, snapshotV1Schema, upgradeV1, type SnapshotV1, type SnapshotV1Process } from './snapshot-v1.js';
 
 /** The highest address the simulator holds exactly (addresses are doubles). */
 const ADDRESS_LIMIT = 2 ** 53;
@@ -105,7 +108,7 @@ export function stateToSnapshot(state: SimState, opts: SnapshotOptions = {}): Sn
         process: p.id,
         parent: p.parent,
         vmas: p.mm.vmas.toArray().map(vmaToSnapshot),
-        guard_pages: p.mm.guardPages.map(hex),
+        guard_ranges: p.mm.guards.toArray().map((g) => ({ start: hex(g.start), end: hex(g.end) })),
       }),
     ),
   };
@@ -131,6 +134,11 @@ export function snapshotVmaToVma(v: SnapshotVma): Vma {
   };
 }
 
+/** A process's guard_ranges (validated) as its guard markers. */
+export function snapshotGuards(ranges: readonly SnapshotGuardRange[]): GuardMarkers {
+  return GuardMarkers.of(ranges.map((g) => ({ start: Number(g.start), end: Number(g.end) })));
+}
+
 export function snapshotFileToFile(f: SnapshotFile): SimFile {
   return f.kind === 'regular' ? { id: f.id, kind: 'regular', name: f.name, size: f.size } : { id: f.id, kind: 'shmem', name: null, size: f.size };
 }
@@ -152,7 +160,7 @@ export function snapshotToState(s: Snapshot): SimState {
   const processes: Process[] = s.processes.map((p) => ({
     id: p.process,
     parent: p.parent,
-    mm: { vmas: VmaTree.fromSorted(p.vmas.map(snapshotVmaToVma)), guardPages: p.guard_pages.map(Number) },
+    mm: { vmas: VmaTree.fromSorted(p.vmas.map(snapshotVmaToVma)), guards: snapshotGuards(p.guard_ranges) },
   }));
   return {
     config: snapshotConfig(s),
@@ -167,7 +175,10 @@ export function snapshotToState(s: Snapshot): SimState {
 
 // --- validation ------------------------------------------------------------
 
-/** Validate a parsed JSON value as a snapshot. Nothing is changed or kept on error. */
+/**
+ * Validate a parsed JSON value as a snapshot, of the current version or of
+ * version 1 (upgraded). Nothing is changed or kept on error.
+ */
 export function readSnapshot(value: unknown): SnapshotRead {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { ok: false, error: '(the top level): expected a JSON object (a vmasim snapshot)' };
@@ -175,19 +186,21 @@ export function readSnapshot(value: unknown): SnapshotRead {
   // Format and version first: a file of another version should say so, not list every difference.
   if (o.format !== SNAPSHOT_FORMAT)
     return { ok: false, error: `format: expected "${SNAPSHOT_FORMAT}", got ${o.format === undefined ? 'nothing' : JSON.stringify(o.format)}` };
-  if (o.version !== SNAPSHOT_VERSION)
+  if (o.version !== SNAPSHOT_VERSION && o.version !== SNAPSHOT_VERSION_1)
     return {
       ok: false,
-      error: `version: this vmasim reads snapshot version ${SNAPSHOT_VERSION}, the file has ${o.version === undefined ? 'no version' : `version ${JSON.stringify(o.version)}`}`,
+      error: `version: this vmasim reads snapshot versions ${SNAPSHOT_VERSION_1} and ${SNAPSHOT_VERSION}, the file has ${o.version === undefined ? 'no version' : `version ${JSON.stringify(o.version)}`}`,
     };
-  const parsed = snapshotSchema.safeParse(value, { reportInput: true });
+  const version = o.version;
+  const parsed = version === SNAPSHOT_VERSION_1 ? snapshotV1Schema.safeParse(value, { reportInput: true }) : snapshotSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-    return { ok: false, error: describeIssue(issues[0]!) + more };
+    return { ok: false, error: describeIssue(issues[0]!, version) + more };
   }
   const problem = checkRules(parsed.data);
-  return problem ? { ok: false, error: problem } : { ok: true, snapshot: parsed.data };
+  if (problem) return { ok: false, error: problem };
+  return { ok: true, snapshot: parsed.data.version === SNAPSHOT_VERSION_1 ? upgradeV1(parsed.data) : parsed.data };
 }
 
 /** JSON text → snapshot; a syntax error names the line and column. */
@@ -217,7 +230,7 @@ function addressOf(h: string): number | null {
 }
 
 /** The rules beyond the shape; the first broken one, or null. */
-function checkRules(s: Snapshot): string | null {
+function checkRules(s: Snapshot | SnapshotV1): string | null {
   const c = s.config;
   const base = addressOf(c.mmap_base);
   if (base === null || base % PAGE_SIZE !== 0 || base < 0x10000 || base > TASK_SIZE)
@@ -272,13 +285,8 @@ function checkRules(s: Snapshot): string | null {
         usedAnon.add(id);
       }
     }
-    let prevGuard = -1;
-    for (const [gi, g] of p.guard_pages.entries()) {
-      const page = addressOf(g);
-      if (page === null || page % PAGE_SIZE !== 0) return `${at}.guard_pages[${gi}]: expected a page-aligned address, got "${g}"`;
-      if (page <= prevGuard) return `${at}.guard_pages[${gi}]: expected addresses in ascending order without repeats`;
-      prevGuard = page;
-    }
+    const guardProblem = isV1Process(p) ? checkGuardPages(p.guard_pages, at, addressOf) : checkGuardRanges(p.guard_ranges, at);
+    if (guardProblem) return guardProblem;
   }
   for (const [i, a] of s.anon_vmas.entries()) {
     if (!a.named && !usedAnon.has(a.id)) return `anon_vmas[${i}]: "${a.id}" is neither named nor used by a VMA`;
@@ -290,6 +298,27 @@ function checkRules(s: Snapshot): string | null {
     const m = /^shmem:([0-9]+)$/.exec(f.id);
     if (f.kind === 'shmem' && m && Number(m[1]) >= s.counters.next_shmem)
       return `counters.next_shmem: expected a number above ${m[1]} (${f.id} exists), got ${s.counters.next_shmem}`;
+  }
+  return null;
+}
+
+function isV1Process(p: SnapshotProcess | SnapshotV1Process): p is SnapshotV1Process {
+  return 'guard_pages' in p;
+}
+
+/** Page-aligned ranges in address order, apart (ranges that touch are one range, written once). */
+function checkGuardRanges(ranges: readonly SnapshotGuardRange[], at: string): string | null {
+  let prevEnd = -1;
+  for (const [i, g] of ranges.entries()) {
+    const gat = `${at}.guard_ranges[${i}]`;
+    const start = addressOf(g.start);
+    const end = addressOf(g.end);
+    if (start === null || start % PAGE_SIZE !== 0) return `${gat}.start: expected a page-aligned address at most ${hex(ADDRESS_LIMIT)}, got "${g.start}"`;
+    if (end === null || end % PAGE_SIZE !== 0) return `${gat}.end: expected a page-aligned address at most ${hex(ADDRESS_LIMIT)}, got "${g.end}"`;
+    if (start >= end) return `${gat}: expected start below end, got ${g.start}-${g.end}`;
+    if (start <= prevEnd)
+      return `${gat}.start: guard ranges must be in address order and apart (ranges that touch are one range); ${g.start} is not above the end of the range before it (${hex(prevEnd)})`;
+    prevEnd = end;
   }
   return null;
 }

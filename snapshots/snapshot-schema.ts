@@ -1,19 +1,19 @@
 /**
- * The JSON snapshot format, version 1 (docs/snapshot-format.md): the shape,
+ * The JSON snapshot format, version 2 (docs/snapshot-format.md): the shape,
  * checked with zod, and the types it gives. What the shape cannot say
  * (ranges in order, references that resolve, counters above the ids in use)
- * is checked by json-snapshot.ts.
+ * is checked by json-snapshot.ts. Version 1 is still read: snapshot-v1.ts.
  */
 import { z } from 'zod';
 import { knownMnemonics } from '../kernel-sim/flags.js';
 
 export const SNAPSHOT_FORMAT = 'vmasim-snapshot';
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 const HEX = /^0x(0|[1-9a-f][0-9a-f]*)$/;
 const MNEMONICS: ReadonlySet<string> = new Set(knownMnemonics());
 
-const hexAddress = z.string({ error: 'expected a lower-case hex string such as "0x1000"' }).regex(HEX, {
+export const hexAddress = z.string({ error: 'expected a lower-case hex string such as "0x1000"' }).regex(HEX, {
   error: 'expected a lower-case hex string such as "0x1000" (0x, no leading zeros)',
 });
 const count = z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).nonnegative({ error: 'expected a number ≥ 0' });
@@ -66,11 +66,15 @@ export const vmaSchema = z.strictObject({
   close: z.boolean({ error: 'expected true or false' }),
 });
 
+/** Pages [start, end) holding guard markers (MADV_GUARD_INSTALL). */
+export const guardRangeSchema = z.strictObject({ start: hexAddress, end: hexAddress });
+
 export const processSchema = z.strictObject({
   process: count,
   parent: count.nullable(),
   vmas: z.array(vmaSchema, { error: 'expected an array of VMAs' }),
-  guard_pages: z.array(hexAddress, { error: 'expected an array of page addresses' }),
+  /** In address order, apart: ranges that touch are written as one. */
+  guard_ranges: z.array(guardRangeSchema, { error: 'expected an array of page ranges' }),
 });
 
 export const anonVmaSchema = z.strictObject({
@@ -108,6 +112,7 @@ export type SnapshotConfig = z.infer<typeof configSchema>;
 export type SnapshotFile = z.infer<typeof fileSchema>;
 export type SnapshotVma = z.infer<typeof vmaSchema>;
 export type SnapshotProcess = z.infer<typeof processSchema>;
+export type SnapshotGuardRange = z.infer<typeof guardRangeSchema>;
 export type SnapshotAnonVma = z.infer<typeof anonVmaSchema>;
 
 /** `a.b[0].c` for a zod issue path. */
@@ -121,11 +126,11 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** One line for a zod issue: where, what was expected, what was there. */
-export function describeIssue(issue: z.core.$ZodIssue): string {
+export function describeIssue(issue: z.core.$ZodIssue, version: number = SNAPSHOT_VERSION): string {
   const where = fieldPath(issue.path);
   const input = (issue as { input?: unknown }).input;
   if (issue.code === 'invalid_type' && input === undefined) return `${where}: missing (expected ${issue.expected})`;
-  if (issue.code === 'unrecognized_keys') return `${fieldPath([...issue.path, issue.keys[0]!])}: not a field of this format (version ${SNAPSHOT_VERSION})`;
+  if (issue.code === 'unrecognized_keys') return `${fieldPath([...issue.path, issue.keys[0]!])}: not a field of this format (version ${version})`;
   const message = issue.message.replace(/^Invalid input: /, '');
   const shown = input === undefined || (typeof input === 'object' && input !== null) || /\b(got|received)\b/.test(message) ? '' : `, got ${JSON.stringify(input)}`;
   return `${where}: ${message}${shown}`;

@@ -100,7 +100,7 @@ export function simView(s: SimState): unknown {
     processes: s.processes.map((p) => ({
       id: p.id,
       parent: p.parent,
-      guardPages: p.mm.guardPages,
+      guards: p.mm.guards.toArray(),
       vmas: p.mm.vmas.toArray().map((v) => ({
         start: `0x${v.start.toString(16)}`,
         end: `0x${v.end.toString(16)}`,

@@ -14,6 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import type { StateCommand } from '../../commands/ast.js';
 import { CommandError, step } from '../../kernel-sim/step.js';
+import { GuardMarkers } from '../../kernel-sim/guard-markers.js';
 import { DEFAULT_CONFIG, initialState, type SimState } from '../../kernel-sim/state.js';
 import { validateMm, validateState } from '../../kernel-sim/validate.js';
 import { VmaTree } from '../../kernel-sim/vma-tree.js';
@@ -75,7 +76,7 @@ function localProblems(state: SimState, pid: number, ranges: [number, number][])
       vmas.push(v);
       if (v.start >= hi && vmas.length > 8) break;
     }
-    out.push(...validateMm(state, { vmas: VmaTree.fromSorted(vmas), guardPages: [] }, pid));
+    out.push(...validateMm(state, { vmas: VmaTree.fromSorted(vmas), guards: GuardMarkers.EMPTY }, pid));
     for (const v of vmas) if (tree.find(v.start) !== v || tree.at(tree.rankAfter(v.start)) !== v) out.push(`process ${pid}: the index does not find 0x${v.start.toString(16)}`);
   }
   return out;
