@@ -10,9 +10,14 @@
  * as `<stdin>:LINE:COLUMN: message` and the REPL goes on; the exit status is
  * then 1 at the end of input (0 when every line went through), so a script
  * sees that something was wrong without losing the rest of the run.
+ *
+ * Lines end where they end for `vmasim run` (LF, CR LF or a lone CR), and a
+ * byte order mark before the first line is dropped, as there.
  */
 import { createInterface } from 'node:readline';
+import { withoutByteOrderMark } from '../../commands/hidden-characters.js';
 import { formatParseError } from '../../commands/parse-error.js';
+import { printable } from '../../commands/printable.js';
 import type { ParseContext } from '../../commands/parse-context.js';
 import { changesBetween } from './changes.js';
 import { changeLines, outcomeText } from './report-text.js';
@@ -35,7 +40,7 @@ export async function lineMode(
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
   for await (const raw of rl) {
     n++;
-    const run = runLine(session, ctx, raw, { file: STDIN_NAME, line: n });
+    const run = runLine(session, ctx, n === 1 ? withoutByteOrderMark(raw) : raw, { file: STDIN_NAME, line: n });
     const r = run.result;
     const head = `${n}: ${run.text}`;
     switch (r.kind) {
@@ -53,13 +58,13 @@ export async function lineMode(
         break;
       case 'refused':
         failed = true;
-        err.write(`${STDIN_NAME}:${n}: ${r.message}\n`);
+        err.write(`${STDIN_NAME}:${n}: ${printable(r.message)}\n`);
         break;
       case 'outcome': {
         const o = r.outcome;
         if (o.kind === 'refused') {
           failed = true;
-          err.write(`${STDIN_NAME}:${n}: ${o.message}\n`);
+          err.write(`${STDIN_NAME}:${n}: ${printable(o.message)}\n`);
           break;
         }
         const lines = [`${head}  ${outcomeText(o)}`];
