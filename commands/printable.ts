@@ -9,13 +9,14 @@
 import { characterCount, firstCharacters, lastCharacters } from './characters.js';
 
 /**
- * What a terminal acts on instead of showing: C0 and C1 controls, DEL, the
+ * What a terminal acts on instead of showing: C0 and C1 controls but the
+ * tab (a blank of the language, which only moves the cursor on), DEL, the
  * Unicode line and paragraph separators, bidirectional controls, and halves
  * of surrogate pairs (not characters at all).
  */
-const ACTIVE = /[\u{0}-\u{1f}\u{7f}-\u{9f}\u{2028}\u{2029}\u{61c}\u{200e}\u{200f}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{d800}-\u{dfff}]/gu;
+const ACTIVE = /[\u{0}-\u{8}\u{a}-\u{1f}\u{7f}-\u{9f}\u{2028}\u{2029}\u{61c}\u{200e}\u{200f}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{d800}-\u{dfff}]/gu;
 
-const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r' };
 
 function escapeOne(ch: string): string {
   const named = NAMED[ch];
@@ -27,6 +28,11 @@ function escapeOne(ch: string): string {
 /** `text` with every character a terminal would act on written as an escape (`\x1b`, `\r`, `\u202e`). */
 export function printable(text: string): string {
   return text.replace(ACTIVE, escapeOne);
+}
+
+/** Text of several lines, each made printable. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }
 
 /** Longer words are quoted as an excerpt: their start, `…`, their end. */

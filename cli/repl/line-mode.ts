@@ -1,6 +1,7 @@
 /**
  * The REPL without a terminal: standard input read line by line, results
- * printed as plain text (no escape codes), so that `vmasim < scenario.vma`
+ * printed as plain text (no escape codes, not even from the input: control
+ * characters in names and paths are shown escaped), so that `vmasim < scenario.vma`
  * and `echo ... | vmasim` work.
  *
  * Results go to standard output as `LINE: COMMAND  =>  RESULT`, like
@@ -17,7 +18,7 @@
 import { createInterface } from 'node:readline';
 import { withoutByteOrderMark } from '../../commands/hidden-characters.js';
 import { formatParseError } from '../../commands/parse-error.js';
-import { printable } from '../../commands/printable.js';
+import { printable, printableLines } from '../../commands/printable.js';
 import type { ParseContext } from '../../commands/parse-context.js';
 import { changesBetween } from './changes.js';
 import { changeLines, outcomeText } from './report-text.js';
@@ -54,7 +55,7 @@ export async function lineMode(
         rl.close();
         return finish();
       case 'page':
-        out.write(r.text.replace(/\n*$/, '\n'));
+        out.write(printableLines(r.text.replace(/\n*$/, '\n')));
         break;
       case 'refused':
         failed = true;
@@ -72,7 +73,7 @@ export async function lineMode(
         if (o.kind === 'event' || o.kind === 'moved') {
           lines.push(...changeLines(run.before, run.after, changesBetween(run.before, run.after)).map((l) => '    ' + l));
         }
-        out.write(lines.join('\n') + '\n');
+        out.write(printableLines(lines.join('\n')) + '\n');
         break;
       }
     }

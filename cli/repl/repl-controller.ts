@@ -374,7 +374,7 @@ export class ReplController {
         this.result = { input: text, headline: printable(r.message), tone: 'error', details: [] };
         return;
       case 'page':
-        this.page = { title: r.title, lines: r.text.split('\n') };
+        this.page = { title: printable(r.title), lines: r.text.split('\n').map(printable) };
         this.pageScroll = 0;
         this.result = { input: text, headline: 'Esc returns to the VMA table', tone: 'dim', details: [] };
         return;

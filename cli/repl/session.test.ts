@@ -127,6 +127,19 @@ describe('what the REPL says back', () => {
     expect(await lineMode(session, ctx, [], input, new PassThrough().resume(), err)).toBe(1);
     expect(text).toBe(`<stdin>:1: cannot read ${join(dir, 'no\\x1b[2Jsuch\\x07.json')}: no such file\n`);
   });
+
+  test('a pipe: names and paths accepted with control characters in them are printed escaped', async () => {
+    const { session, ctx } = sessionOf('');
+    const input = new PassThrough();
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d) => (text += d));
+    input.end('file \x1b[2J\x9b 4K\nmmap 0x100000000000 4K r-- fixed file=\x1b[2J\x9b\nvmas\n');
+    expect(await lineMode(session, ctx, [], input, out, new PassThrough().resume())).toBe(0);
+    expect(text).not.toMatch(/[\x1b\x9b]/);
+    expect(text).toContain('1: file \\x1b[2J\\x9b 4K  event 1');
+    expect(text).toContain('+ 0x100000000000-0x100000001000 r--p 4K \\x1b[2J\\x9b');
+  });
 });
 
 describe('journals', () => {
