@@ -8,6 +8,7 @@ import { ADVICES, type Advice, type Prot } from './ast.js';
 import { knownMnemonics } from '../kernel-sim/flags.js';
 import { parseNumber } from './numbers.js';
 import type { ParseContext } from './parse-context.js';
+import { quote } from './printable.js';
 import { PROT_WORDS, parseProt } from './prot.js';
 import { didYouMean } from './suggest.js';
 
@@ -54,7 +55,7 @@ export interface ArgType<T> {
 export function expectedGot(expected: string, name: string, text: string, hint = ''): string {
   const saysName = new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}\\b`).test(expected);
   const forName = saysName ? '' : ` for ${name}`;
-  return `expected ${expected}${forName}, got '${text}'${hint}`;
+  return `expected ${expected}${forName}, got ${quote(text)}${hint}`;
 }
 
 function mismatch(expected: string, name: string, text: string, hint = ''): ArgResult<never> {
@@ -68,9 +69,9 @@ function numberValue(text: string, name: string, expected: string): ArgResult<bi
   if (r.ok) return { ok: true, value: r.value, canonical: text };
   switch (r.problem) {
     case 'too-big':
-      return { ok: false, message: `${name} '${text}' does not fit in 64 bits` };
+      return { ok: false, message: `${name} ${quote(text)} does not fit in 64 bits` };
     case 'too-big-after-suffix':
-      return { ok: false, message: `${name} '${text}' does not fit in 64 bits once multiplied by its suffix` };
+      return { ok: false, message: `${name} ${quote(text)} does not fit in 64 bits once multiplied by its suffix` };
     case 'not-a-number':
       return mismatch(expected, name, text, r.hint ? ` (${r.hint})` : '');
   }
@@ -155,7 +156,7 @@ export const declaredFileArg: ArgType<string> = {
   expected: 'the NAME of a declared file',
   parse(text, _name, ctx) {
     if (ctx.files.has(text)) return { ok: true, value: text, canonical: text };
-    const message = `no earlier 'file' line declares '${text}'` + didYouMean(text, [...ctx.files]);
+    const message = `no earlier 'file' line declares ${quote(text)}` + didYouMean(text, [...ctx.files]);
     return { ok: false, message };
   },
   completion: { kind: 'files' },
@@ -174,11 +175,11 @@ export const flagsArg: ArgType<readonly string[]> = {
     let offset = 0;
     for (const part of text.split(',')) {
       const m = part.toLowerCase();
-      if (m === '') return { ok: false, offset, message: `empty mnemonic in ${name} '${text}'` };
+      if (m === '') return { ok: false, offset, message: `empty mnemonic in ${name} ${quote(text)}` };
       if (!known.includes(m)) {
-        return { ok: false, offset, message: `unknown VmFlags mnemonic '${part}' in ${name}` + didYouMean(part, known) };
+        return { ok: false, offset, message: `unknown VmFlags mnemonic ${quote(part)} in ${name}` + didYouMean(part, known) };
       }
-      if (out.includes(m)) return { ok: false, offset, message: `'${m}' appears twice in ${name}` };
+      if (out.includes(m)) return { ok: false, offset, message: `${quote(m)} appears twice in ${name}` };
       out.push(m);
       offset += [...part].length + 1;
     }

@@ -78,6 +78,15 @@ function resolvePath(engine: Engine, path: string): string {
   return isAbsolute(path) ? path : resolve(engine.baseDir, path);
 }
 
+/**
+ * The refusal for an event number above any a history can reach (2^53), or
+ * null: such a number is named as typed, since as a double it would be
+ * another number.
+ */
+export function eventNumberBeyond(n: bigint, newest: number): string | null {
+  return n > BigInt(Number.MAX_SAFE_INTEGER) ? `There is no event ${n}: events are numbered 0 to ${newest}.` : null;
+}
+
 /** Run one command against the engine. Never throws for a user's mistake. */
 export function execute(engine: Engine, cmd: Command, canonical: string): Outcome {
   if (isStateCommand(cmd)) return appendEvent(engine, cmd, canonical);
@@ -112,8 +121,9 @@ export function execute(engine: Engine, cmd: Command, canonical: string): Outcom
       return { kind: 'moved', engine: { ...engine, history: m.history }, message: m.steps ? `at event ${m.to} (redid ${m.steps})` : `nothing to redo: at event ${m.to}` };
     }
     case 'goto': {
-      const seq = cmd.n > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(cmd.n);
-      const g = h.goto(seq);
+      const beyond = eventNumberBeyond(cmd.n, h.newest);
+      if (beyond !== null) return { kind: 'refused', engine, message: beyond };
+      const g = h.goto(Number(cmd.n));
       if (!g.ok) return { kind: 'refused', engine, message: g.error.message };
       return { kind: 'moved', engine: { ...engine, history: g.history }, message: `at event ${g.to}` };
     }

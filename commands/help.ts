@@ -4,6 +4,7 @@
  */
 
 import { CATEGORIES, commandId, optionText, type CommandDef, type CommandGroup, type OptionSpec } from './command-def.js';
+import { MAX_LINE_LENGTH } from './lexer.js';
 import { COMMANDS, ENTRIES, findTopic, type Entry } from './registry.js';
 import { nearest } from './suggest.js';
 
@@ -40,7 +41,8 @@ function entriesOf(category: string): Entry[] {
 
 const LEXICAL_NOTES =
   'Numbers: 4096, 0x1000, with K, M, G (x1024^n) or p (pages of 4096, lower case): 16K, 3p. ' +
-  'PROT: rw-, r-x, --- or none. Keywords are case-insensitive; names and paths are not. # starts a comment.';
+  'PROT: rw-, r-x, --- or none. Keywords are case-insensitive; names and paths are not. # starts a comment. ' +
+  `Words are separated by spaces and tabs; a line ends at LF, CR LF or CR and holds at most ${MAX_LINE_LENGTH} characters.`;
 
 function overview(): string {
   const idWidth = Math.max(...COMMANDS.map((d) => commandId(d).length));

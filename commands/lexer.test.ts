@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { lexLine } from './lexer.js';
+import { lexLine, lineProblem, MAX_LINE_LENGTH } from './lexer.js';
 
 const words = (line: string) => lexLine(line).words.map((w) => [w.text, w.column]);
 
@@ -27,8 +27,14 @@ describe('lexLine', () => {
     expect(l.text).toBe('fork');
   });
 
-  test('only a trailing CR is removed', () => {
-    expect(words('a\rb')).toEqual([['a\rb', 1]]);
+  test('a CR ends the line: no word holds one', () => {
+    expect(words('a\rb')).toEqual([['a', 1]]);
+    expect(words('name 0 4K heap\r\r')).toEqual([
+      ['name', 1],
+      ['0', 6],
+      ['4K', 8],
+      ['heap', 11],
+    ]);
   });
 
   test('# starts a comment, even inside a word', () => {
@@ -77,5 +83,35 @@ describe('lexLine', () => {
     expect(lexLine('munmap 0x1000').endColumn).toBe(14);
     expect(lexLine('munmap 0x1000   # c').endColumn).toBe(14);
     expect(lexLine('').endColumn).toBe(1);
+  });
+});
+
+describe('lineProblem', () => {
+  test('a plain line, a CRLF line, CRs and a comment after the command have none', () => {
+    for (const line of ['mmap - 4K rw-', 'mmap - 4K rw-\r', 'name 0 4K heap\r\r', 'fork\r # note', 'fork # a\u00a0b\u200b\r', '']) {
+      expect(lineProblem(line), JSON.stringify(line)).toBeNull();
+    }
+  });
+
+  test('text after a CR is a second line', () => {
+    expect(lineProblem('fork\rfork')).toEqual({ column: 5, message: 'a CR ends the line here, and more text follows it; write one command a line' });
+    expect(lineProblem('\rfork')?.column).toBe(1);
+  });
+
+  test('a character that looks like a blank, or like nothing, is named with its column', () => {
+    expect(lineProblem('mmap\u00a00x1000 4K rw-')).toEqual({ column: 5, message: 'U+00A0 NO-BREAK SPACE is not a blank; use a plain space' });
+    expect(lineProblem('file \u{1f600}\u3000 4K')?.message).toBe('U+3000 IDEOGRAPHIC SPACE is not a blank; use a plain space');
+    expect(lineProblem('file \u{1f600}\u3000 4K')?.column).toBe(7);
+    expect(lineProblem('fo\u200brk')).toEqual({ column: 3, message: 'U+200B ZERO WIDTH SPACE is an invisible character; delete it' });
+    expect(lineProblem('file \u202eatad 4K')?.message).toMatch(/^U\+202E RIGHT-TO-LEFT OVERRIDE changes the order/);
+    expect(lineProblem('fork\u2028')?.message).toMatch(/^U\+2028 LINE SEPARATOR is not a line end/);
+    expect(lineProblem('\ufefffork')).toEqual({ column: 1, message: 'U+FEFF BYTE ORDER MARK is allowed only at the very start of the input; delete it' });
+  });
+
+  test(`a line of more than ${MAX_LINE_LENGTH} characters is refused at the first one beyond`, () => {
+    expect(lineProblem('#'.repeat(MAX_LINE_LENGTH))).toBeNull();
+    // Characters, not UTF-16 units: astral characters take two each.
+    expect(lineProblem('\u{1f600}'.repeat(MAX_LINE_LENGTH - 1).replace(/^/, '#'))).toBeNull();
+    expect(lineProblem('x'.repeat(MAX_LINE_LENGTH + 1))).toEqual({ column: MAX_LINE_LENGTH + 1, message: `the line has ${MAX_LINE_LENGTH + 1} characters; at most ${MAX_LINE_LENGTH} are allowed` });
   });
 });

@@ -5,7 +5,15 @@
  * Columns are 1-based and count characters (code points), so an error
  * message can point under the word whatever script a file name is written
  * in; a tab counts as one column, as most editors report it.
+ *
+ * A line ends at LF, CR LF or a lone CR, wherever the text comes from (a
+ * scenario file, a pipe, the prompt), so that a file means the same to
+ * `vmasim run` and to the REPL reading it, and so that no word can end in a
+ * CR: a word's canonical text is written to the journal and must parse back
+ * to the same word.
  */
+import { characterCount } from './characters.js';
+import { hiddenCharacter, hiddenCharacterMessage } from './hidden-characters.js';
 
 export interface Word {
   readonly text: string;
@@ -15,19 +23,42 @@ export interface Word {
 
 export interface LexedLine {
   readonly words: readonly Word[];
-  /** The line without its comment, trailing CR and surrounding blanks. */
+  /** The line without its comment, line end and surrounding blanks. */
   readonly text: string;
   /** The column just after the last word: where a missing word would go. */
   readonly endColumn: number;
+}
+
+/** What is wrong with a line before its words are looked at. */
+export interface LineProblem {
+  readonly column: number;
+  readonly message: string;
+}
+
+/**
+ * The longest line, in characters: room for a command with a PATH as long
+ * as Linux allows (PATH_MAX, 4,096 bytes) twice over, and short enough that
+ * no line costs more than a moment to refuse.
+ */
+export const MAX_LINE_LENGTH = 8192;
+
+/** Splits text into lines the way every reader of the language does. */
+export const LINE_END = /\r\n|\r|\n/;
+
+/** Whether a line has more than MAX_LINE_LENGTH characters. */
+export function isTooLong(line: string): boolean {
+  // A string has at most as many characters as UTF-16 units: most lines are decided without counting.
+  return line.length > MAX_LINE_LENGTH && characterCount(line) > MAX_LINE_LENGTH;
 }
 
 export function isBlank(ch: string): boolean {
   return ch === ' ' || ch === '\t';
 }
 
-/** The line with a trailing CR and any `#` comment removed. */
+/** The line up to its line end (the first CR), without its `#` comment. */
 function withoutComment(raw: string): string {
-  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const cr = raw.indexOf('\r');
+  const line = cr < 0 ? raw : raw.slice(0, cr);
   const hash = line.indexOf('#');
   return hash < 0 ? line : line.slice(0, hash);
 }
@@ -52,6 +83,32 @@ export function lexLine(raw: string): LexedLine {
   const last = words[words.length - 1];
   const endColumn = last === undefined ? 1 : last.column + [...last.text].length;
   return { words, text: trimBlanks(content), endColumn };
+}
+
+/**
+ * The first thing that keeps a line from being read as words: more than
+ * MAX_LINE_LENGTH characters, text after a CR (a second line), or a
+ * character that looks like a blank, or like nothing, but is not one.
+ * Comments may hold anything.
+ */
+export function lineProblem(raw: string): LineProblem | null {
+  if (isTooLong(raw)) return { column: MAX_LINE_LENGTH + 1, message: `the line has ${characterCount(raw)} characters; at most ${MAX_LINE_LENGTH} are allowed` };
+  const cr = raw.indexOf('\r');
+  if (cr >= 0 && !isBlankOrComment(raw.slice(cr).replaceAll('\r', ''))) {
+    return { column: characterCount(raw.slice(0, cr)) + 1, message: 'a CR ends the line here, and more text follows it; write one command a line' };
+  }
+  let column = 0;
+  for (const ch of withoutComment(raw)) {
+    column++;
+    const hidden = hiddenCharacter(ch);
+    if (hidden !== undefined) return { column, message: hiddenCharacterMessage(hidden) };
+  }
+  return null;
+}
+
+function isBlankOrComment(s: string): boolean {
+  const t = trimBlanks(s);
+  return t === '' || t.startsWith('#');
 }
 
 /** Trims spaces and tabs only: other characters belong to words. */

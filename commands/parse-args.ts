@@ -8,6 +8,7 @@ import type { Args, CommandDef, Failure, KeywordOption, OptionSpec, Positional, 
 import { commandId, isFailure, optionText } from './command-def.js';
 import type { Word } from './lexer.js';
 import type { ParseContext } from './parse-context.js';
+import { quote } from './printable.js';
 import { didYouMean } from './suggest.js';
 
 export interface Matched {
@@ -75,7 +76,7 @@ export function matchArgs(def: CommandDef, words: readonly Word[], ctx: ParseCon
     const word = words[i]!;
     const option = findOption(def, word.text);
     if (option !== undefined) {
-      if (next < required) return { failure: `missing ${def.positionals[next]!.name} before '${word.text}'${syntax}`, column: word.column };
+      if (next < required) return { failure: `missing ${def.positionals[next]!.name} before ${quote(word.text)}${syntax}`, column: word.column };
       const failure = checkOption(def, option, slots, word, i === words.length - 1);
       if (failure !== undefined) return failure;
       const matched = matchOption(option, word, ctx);
@@ -92,7 +93,7 @@ export function matchArgs(def: CommandDef, words: readonly Word[], ctx: ParseCon
         // Where an optional positional may be left out, the word could also have been an option.
         const message =
           p.optional && def.options.length > 0 && r.mismatch !== undefined
-            ? `expected ${p.name} (${p.type.expected}) or one of ${optionList(def)}, got '${word.text}'${r.mismatch.hint}`
+            ? `expected ${p.name} (${p.type.expected}) or one of ${optionList(def)}, got ${quote(word.text)}${r.mismatch.hint}`
             : r.message;
         return { failure: message, column: word.column + (r.offset ?? 0) };
       }
@@ -102,9 +103,9 @@ export function matchArgs(def: CommandDef, words: readonly Word[], ctx: ParseCon
       continue;
     }
     if (def.options.length > 0) {
-      return { failure: `expected one of ${optionList(def)}, got '${word.text}'${optionSuggestion(def, word.text)}`, column: word.column };
+      return { failure: `expected one of ${optionList(def)}, got ${quote(word.text)}${optionSuggestion(def, word.text)}`, column: word.column };
     }
-    return { failure: `unexpected extra word '${word.text}'${syntax}`, column: word.column };
+    return { failure: `unexpected extra word ${quote(word.text)}${syntax}`, column: word.column };
   }
   if (next < required) return { failure: `missing ${def.positionals[next]!.name}${syntax}`, column: endColumn };
   return { args: makeArgs(slots, commandColumn), canonical };

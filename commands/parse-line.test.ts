@@ -80,4 +80,56 @@ describe('parseLine', () => {
   test('010 is ten', () => {
     expect(parse('munmap 010 010')).toMatchObject({ cmd: { addr: 10n, len: 10n } });
   });
+
+  describe('what a line quotes back', () => {
+    test('control characters are shown escaped, never raw', () => {
+      expect(message('madvise 0x1000 4K \x1b[2J\x1b]0;title\x07')).toBe(
+        "scenario.vma:3:19: expected an ADVICE like dontneed or willneed, got '\\x1b[2J\\x1b]0;title\\x07'",
+      );
+      expect(message('fork\x00\x7f\x9b')).toBe("scenario.vma:3:1: expected a command, got 'fork\\x00\\x7f\\x9b' (type 'help' for the list)");
+      expect(message('name 0 4K heap 0x\ud800')).toBe("scenario.vma:3:16: unexpected extra word '0x\\ud800' (syntax: name ADDR LEN [NAME])");
+    });
+
+    test('a huge word is quoted as an excerpt, with its length', () => {
+      const m = message('munmap 0x1000 ' + 'y'.repeat(5000));
+      expect(m).toBe(`scenario.vma:3:15: expected a number like 4096, 0x1000 or 16K for LEN, got '${'y'.repeat(40)}…${'y'.repeat(12)}' (5000 characters)`);
+    });
+  });
+
+  describe('blanks, line ends and marks', () => {
+    test('a no-break space is named at its column', () => {
+      expect(message('mmap\u00a00x100000000000 4K rw- fixed')).toBe('scenario.vma:3:5: U+00A0 NO-BREAK SPACE is not a blank; use a plain space');
+    });
+
+    test('a byte order mark inside the input is named (at the start of a file it is dropped: parseScenario)', () => {
+      expect(message('\ufeffmmap - 4K rw-')).toBe('scenario.vma:3:1: U+FEFF BYTE ORDER MARK is allowed only at the very start of the input; delete it');
+    });
+
+    test('CRs at the end of the line are its line end: the canonical text parses back to the same command', () => {
+      for (const line of ['name 0x100000000000 4K heap\r\r', 'vma add 0x3000 0x4000 3 rd,wr,mr,mw av=a\r\r', 'fork\r\r # note\r']) {
+        const r = parse(line);
+        expect(r.kind, JSON.stringify(line)).toBe('command');
+        if (r.kind !== 'command') continue;
+        expect(r.canonical).not.toMatch(/\r/);
+        expect(parse(r.canonical)).toMatchObject({ kind: 'command', cmd: r.cmd, canonical: r.canonical });
+      }
+    });
+
+    test('text after a CR is refused where the CR stands', () => {
+      expect(message('mmap - 4K rw-\rfork')).toBe('scenario.vma:3:14: a CR ends the line here, and more text follows it; write one command a line');
+    });
+
+    test('a line too long is refused at once, with a short message', () => {
+      const t0 = performance.now();
+      const m = message('x'.repeat(1_000_000));
+      expect(performance.now() - t0).toBeLessThan(200);
+      expect(m).toBe('scenario.vma:3:8193: the line has 1000000 characters; at most 8192 are allowed');
+    });
+
+    test('a long unknown word costs no more than a short one: no suggestion is sought for it', () => {
+      const t0 = performance.now();
+      expect(message('z'.repeat(8000))).toMatch(/expected a command, got 'z{40}…z{12}' \(8000 characters\) \(type 'help' for the list\)$/);
+      expect(performance.now() - t0).toBeLessThan(100);
+    });
+  });
 });

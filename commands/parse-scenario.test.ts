@@ -21,6 +21,26 @@ describe('parseScenario', () => {
     expect('lines' in r && r.lines.map((l) => l.text)).toEqual(['file lib 4K', 'mmap - 4K rw- file=lib']);
   });
 
+  test('a lone CR ends a line as LF and CR LF do, in any mix', () => {
+    const r = parseScenario('file lib 4K\rfork\r\n\nmmap - 4K rw- file=lib\r\rbogus', 'mac.vma');
+    expect(r).toEqual({ error: { file: 'mac.vma', line: 6, column: 1, message: "expected a command, got 'bogus' (type 'help' for the list)" } });
+    const ok = parseScenario('fork\rfork\r\rfork\r', 'mac.vma');
+    expect('lines' in ok && ok.lines.map((l) => [l.line, l.text])).toEqual([
+      [1, 'fork'],
+      [2, 'fork'],
+      [4, 'fork'],
+    ]);
+  });
+
+  test('a byte order mark at the very start is dropped; anywhere else it is named', () => {
+    const r = parseScenario('\ufefffork\nfork\n', 'bom.vma');
+    expect('lines' in r && r.lines.map((l) => l.text)).toEqual(['fork', 'fork']);
+    expect(parseScenario('fork\n\ufefffork\n', 'bom.vma')).toEqual({
+      error: { file: 'bom.vma', line: 2, column: 1, message: 'U+FEFF BYTE ORDER MARK is allowed only at the very start of the input; delete it' },
+    });
+    expect(parseScenario('\ufeff\ufefffork\n', 'bom.vma')).toMatchObject({ error: { line: 1, column: 1 } });
+  });
+
   test('stops at the first error, naming file, line and column', () => {
     const r = parseScenario('fork\n\nmprotect 0 4K rwz\nbogus\n', 'bad.vma');
     expect(r).toEqual({ error: { file: 'bad.vma', line: 3, column: 15, message: "expected a PROT like rw- or none, got 'rwz'" } });

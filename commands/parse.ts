@@ -5,11 +5,13 @@
 
 import type { Command } from './ast.js';
 import { commandId, isFailure, type CommandDef, type Failure } from './command-def.js';
-import { lexLine, type Word } from './lexer.js';
+import { withoutByteOrderMark } from './hidden-characters.js';
+import { LINE_END, lexLine, lineProblem, type Word } from './lexer.js';
 import { matchArgs } from './parse-args.js';
 import { newParseContext, type ParseContext } from './parse-context.js';
 import type { ParseError } from './parse-error.js';
 import { ENTRIES, commandWords, findEntry, findSub } from './registry.js';
+import { printable, quote } from './printable.js';
 import { didYouMean, nearest } from './suggest.js';
 
 export type ParsedLine =
@@ -32,10 +34,13 @@ export interface Where {
 }
 
 export function parseLine(text: string, ctx: ParseContext, where: Where): ParsedLine {
+  // Every message about a line passes here: whatever of the input it quotes is shown escaped.
+  const error = (f: Failure): ParsedLine => ({ kind: 'error', error: { ...where, column: f.column, message: printable(f.failure) } });
+  const problem = lineProblem(text);
+  if (problem !== null) return error({ failure: problem.message, column: problem.column });
   const lexed = lexLine(text);
   const [head, ...rest] = lexed.words;
   if (head === undefined) return { kind: 'empty' };
-  const error = (f: Failure): ParsedLine => ({ kind: 'error', error: { ...where, column: f.column, message: f.failure } });
 
   const found = findCommand(head, rest, lexed.endColumn);
   if (isFailure(found)) return error(found);
@@ -63,7 +68,7 @@ function findCommand(head: Word, rest: readonly Word[], endColumn: number): { de
   }
   const def = findSub(group, second.text);
   if (def === undefined) {
-    const message = `expected a ${group.name} ${group.subName.toLowerCase()} (${subs.join(', ')}), got '${second.text}'` + didYouMean(second.text, subs);
+    const message = `expected a ${group.name} ${group.subName.toLowerCase()} (${subs.join(', ')}), got ${quote(second.text)}` + didYouMean(second.text, subs);
     return { failure: message, column: second.column };
   }
   return { def, args };
@@ -74,10 +79,10 @@ function findCommand(head: Word, rest: readonly Word[], endColumn: number): { de
  * group (`split` for `vma split`).
  */
 function unknownCommand(word: string): string {
-  const base = `expected a command, got '${word}'`;
+  const base = `expected a command, got ${quote(word)}`;
   for (const entry of ENTRIES) {
     if (entry.kind === 'group' && findSub(entry.group, word) !== undefined) {
-      return `${base}; did you mean '${entry.group.name} ${word.toLowerCase()}'?`;
+      return `${base}; did you mean ${quote(`${entry.group.name} ${word.toLowerCase()}`)}?`;
     }
   }
   const near = nearest(word, commandWords());
@@ -99,10 +104,11 @@ export type ParsedScenario = { readonly lines: readonly ScenarioLine[] } | { rea
 /**
  * A whole scenario file, stopping at the first error. REPL-only commands are
  * refused: a scenario must mean the same in `run`, `kernel` and the REPL.
+ * A byte order mark at the very start (Windows editors write one) is dropped.
  */
 export function parseScenario(text: string, fileName: string, ctx: ParseContext = newParseContext()): ParsedScenario {
   const lines: ScenarioLine[] = [];
-  const rows = text.split('\n');
+  const rows = withoutByteOrderMark(text).split(LINE_END);
   for (let i = 0; i < rows.length; i++) {
     const where = { file: fileName, line: i + 1 };
     const parsed = parseLine(rows[i]!, ctx, where);

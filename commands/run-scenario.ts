@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { formatParseError } from './parse-error.js';
 import { parseScenario } from './parse.js';
+import { printable } from './printable.js';
 import { currentState, execute, newEngine, type Engine } from './engine.js';
 import type { ResultReport, RunReport } from '../snapshots/run-report.js';
 import { processReports, windowVmas } from '../snapshots/sim-report.js';
@@ -44,7 +45,7 @@ export function runScenario(text: string, fileName: string, opts: RunOptions = {
   for (const l of parsed.lines) {
     const out = execute(engine, l.cmd, l.canonical);
     engine = out.engine;
-    if (out.kind === 'refused') return { ok: false, message: `${fileName}:${l.line}: ${out.message}` };
+    if (out.kind === 'refused') return { ok: false, message: `${fileName}:${l.line}: ${printable(out.message)}` };
     if (out.kind === 'event') {
       const o = out.outcome;
       if (opts.check) {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { didYouMean, editDistance, nearest } from './suggest.js';
+import fc from 'fast-check';
+import { didYouMean, editDistance, MAX_SLIP_LENGTH, nearest } from './suggest.js';
 
 describe('editDistance', () => {
   test('insertions, deletions, substitutions', () => {
@@ -11,6 +12,18 @@ describe('editDistance', () => {
 
   test('a swap of neighbours is one edit', () => {
     expect(editDistance('munmpa', 'munmap')).toBe(1);
+  });
+
+  test('with a bound: exact up to it, bound + 1 beyond it', () => {
+    expect(editDistance('munmpa', 'munmap', 1)).toBe(1);
+    expect(editDistance('abcdef', 'uvwxyz', 2)).toBe(3);
+    expect(editDistance('x'.repeat(100_000), 'mmap', 3)).toBe(4);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 9, unit: fc.constantFrom('a', 'b', 'c') }), fc.string({ maxLength: 9, unit: fc.constantFrom('a', 'b', 'c') }), fc.nat(6), (a, b, max) => {
+        expect(editDistance(a, b, max)).toBe(Math.min(editDistance(a, b), max + 1));
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 });
 
@@ -32,6 +45,20 @@ describe('nearest', () => {
   test('a unique prefix', () => {
     expect(nearest('madv', names)).toBe('madvise');
     expect(nearest('mu', names)).toBeNull();
+  });
+
+  test(`a word longer than ${MAX_SLIP_LENGTH} characters is no slip: nothing is suggested, at once`, () => {
+    const t0 = performance.now();
+    expect(nearest('mprotect' + 'x'.repeat(100_000), names)).toBeNull();
+    expect(nearest('a'.repeat(MAX_SLIP_LENGTH + 1), ['a'.repeat(MAX_SLIP_LENGTH)])).toBeNull();
+    expect(nearest('a'.repeat(MAX_SLIP_LENGTH), ['a'.repeat(MAX_SLIP_LENGTH - 1) + 'b'])).toBe('a'.repeat(MAX_SLIP_LENGTH - 1) + 'b');
+    expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  test('long candidates cost nothing when their length alone rules them out', () => {
+    const t0 = performance.now();
+    expect(nearest('dat', ['x'.repeat(100_000), 'data'])).toBe('data');
+    expect(performance.now() - t0).toBeLessThan(50);
   });
 
   test('didYouMean phrasing', () => {

@@ -4,23 +4,37 @@
  */
 
 /**
+ * Longer words are not looked at: no typing slip makes one, and comparing
+ * costs time in proportion to the product of the two lengths.
+ */
+export const MAX_SLIP_LENGTH = 64;
+
+/**
  * Optimal string alignment distance: Levenshtein plus the swap of two
  * neighbouring letters, the most common typing slip: `munmpa` is one slip
- * from `munmap`, not two.
+ * from `munmap`, not two. Past `max` the exact figure does not matter: the
+ * answer is then `max + 1`, found as soon as it is certain.
  */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before: number[] = [];
+  let previous: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row: number[] = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+      let best = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      row.push(best);
+      rowMin = Math.min(rowMin, best);
     }
+    // No row has a smaller minimum than the one above it.
+    if (rowMin > max) return max + 1;
+    before = previous;
+    previous = row;
   }
-  return d[a.length]![b.length]!;
+  return Math.min(previous[b.length]!, max + 1);
 }
 
 /**
@@ -29,12 +43,13 @@ export function editDistance(a: string, b: string): number {
  * letters; failing that, the only candidate that starts with the word.
  */
 export function nearest(word: string, candidates: readonly string[]): string | null {
+  if (word.length > MAX_SLIP_LENGTH) return null;
   const w = word.toLowerCase();
   const limit = Math.max(1, Math.floor(w.length / 3));
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const dist = editDistance(w, c.toLowerCase());
+    const dist = editDistance(w, c.toLowerCase(), limit);
     if (dist < bestDistance) {
       best = c;
       bestDistance = dist;

@@ -6,11 +6,11 @@ import { InputHistory } from './input-history.js';
 import { openSession } from './open-session.js';
 import { ReplController } from './repl-controller.js';
 
-async function app() {
+async function app(transcriptLimit?: number) {
   const ctx = newParseContext();
   const opened = await openSession(null, { kind: 'default' }, null, ctx);
   if ('error' in opened) throw new Error(opened.error);
-  const c = new ReplController({ session: opened.session, ctx, history: new InputHistory(), historyPath: null, size: { columns: 80, rows: 24 }, welcome: opened.welcome });
+  const c = new ReplController({ session: opened.session, ctx, history: new InputHistory(), historyPath: null, size: { columns: 80, rows: 24 }, welcome: opened.welcome, ...(transcriptLimit ? { transcriptLimit } : {}) });
   return { c, ...render(<App controller={c} />) };
 }
 
@@ -48,6 +48,30 @@ describe('the App', () => {
     const frame = await frameWith(lastFrame, 'vma SUBCOMMAND');
     expect(frame).not.toContain('Start ');
     expect(frame).toContain('Esc: the VMA table');
+    unmount();
+  });
+
+  test('every transcript line is printed once, in order, while the controller drops old ones', async () => {
+    const limit = 40;
+    const { c, lastFrame, unmount } = await app(limit);
+    await frameWith(lastFrame, 'vmasim>');
+    const typed: string[] = [];
+    // Batches of 15 lines (60 transcript lines) between frames: the controller keeps at most twice
+    // its limit, so it drops lines several times over the run, each after the frame that printed it.
+    for (let batch = 0; batch < 4; batch++) {
+      for (let i = 0; i < 15; i++) {
+        // Each line different, and few VMAs: a mapping that replaces the one before it.
+        const line = `mmap 0x110000000000 ${typed.length + 1}p rw- fixed`;
+        typed.push(line);
+        c.run(line);
+      }
+      expect(c.transcript.length).toBeLessThanOrEqual(2 * limit);
+      c.onChange();
+      await frameWith(lastFrame, `vmasim> ${typed[typed.length - 1]}`);
+    }
+    expect(c.transcript[0]!.id).toBeGreaterThan(0);
+    const echoed = lastFrame()!.split('\n').filter((l) => l.startsWith('vmasim> mmap'));
+    expect(echoed).toEqual(typed.map((l) => `vmasim> ${l}`));
     unmount();
   });
 });

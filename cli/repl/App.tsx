@@ -4,7 +4,7 @@
  * page of text), the address strip, the last result, the timeline, the
  * prompt and a line of keys.
  */
-import { Box, Static } from 'ink';
+import { Box } from 'ink';
 import { useMemo } from 'react';
 import { AddressStrip } from './AddressStrip.js';
 import { KeyHint } from './KeyHint.js';
@@ -16,7 +16,7 @@ import { stripView } from './strip-model.js';
 import { TextPage } from './TextPage.js';
 import { timelineSegments } from './timeline-model.js';
 import { Timeline } from './Timeline.js';
-import { TranscriptLine } from './TranscriptLine.js';
+import { Transcript } from './Transcript.js';
 import { useRepl } from './use-repl.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { VmaTable } from './VmaTable.js';
@@ -38,7 +38,7 @@ export function App({ controller: c }: { controller: ReplController }) {
   );
   return (
     <>
-      <Static items={c.transcript as (typeof c.transcript)[number][]}>{(item) => <TranscriptLine key={item.id} item={item} />}</Static>
+      <Transcript items={c.transcript} />
       {c.quitting ? null : (
         <Box flexDirection="column" width={width}>
           {c.page !== null ? (

@@ -1,12 +1,14 @@
 /**
  * The lines typed at the prompt, kept across runs in ~/.vmasim_history (or
  * $VMASIM_HISTORY; an empty value keeps nothing), oldest first, at most
- * MAX_ENTRIES. The file is rewritten whole through a temporary file and a
+ * MAX_ENTRIES. A line longer than the language allows is not kept: it
+ * cannot run, and the file would grow by all of it. The file is rewritten whole through a temporary file and a
  * rename, so a crash leaves the old file or the new one, never half of one.
  */
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isTooLong } from '../../commands/lexer.js';
 
 export const MAX_ENTRIES = 1000;
 
@@ -21,7 +23,7 @@ export function loadHistory(path: string | null): string[] {
   try {
     return readFileSync(path, 'utf8')
       .split('\n')
-      .filter((l) => l.trim() !== '')
+      .filter((l) => l.trim() !== '' && !isTooLong(l))
       .slice(-MAX_ENTRIES);
   } catch {
     return [];
@@ -64,7 +66,7 @@ export class InputHistory {
   /** Record a line that ran (not a repeat of the previous one), and start over at the newest. */
   add(line: string): void {
     const text = line.trim();
-    if (text !== '' && this.#entries[this.#entries.length - 1] !== text) {
+    if (text !== '' && !isTooLong(text) && this.#entries[this.#entries.length - 1] !== text) {
       this.#entries.push(text);
       if (this.#entries.length > MAX_ENTRIES) this.#entries.splice(0, this.#entries.length - MAX_ENTRIES);
     }

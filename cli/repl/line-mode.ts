@@ -1,6 +1,7 @@
 /**
  * The REPL without a terminal: standard input read line by line, results
- * printed as plain text (no escape codes), so that `vmasim < scenario.vma`
+ * printed as plain text (no escape codes, not even from the input: control
+ * characters in names and paths are shown escaped), so that `vmasim < scenario.vma`
  * and `echo ... | vmasim` work.
  *
  * Results go to standard output as `LINE: COMMAND  =>  RESULT`, like
@@ -10,9 +11,14 @@
  * as `<stdin>:LINE:COLUMN: message` and the REPL goes on; the exit status is
  * then 1 at the end of input (0 when every line went through), so a script
  * sees that something was wrong without losing the rest of the run.
+ *
+ * Lines end where they end for `vmasim run` (LF, CR LF or a lone CR), and a
+ * byte order mark before the first line is dropped, as there.
  */
 import { createInterface } from 'node:readline';
+import { withoutByteOrderMark } from '../../commands/hidden-characters.js';
 import { formatParseError } from '../../commands/parse-error.js';
+import { printable, printableLines } from '../../commands/printable.js';
 import type { ParseContext } from '../../commands/parse-context.js';
 import { changesBetween } from './changes.js';
 import { changeLines, outcomeText } from './report-text.js';
@@ -35,7 +41,7 @@ export async function lineMode(
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
   for await (const raw of rl) {
     n++;
-    const run = runLine(session, ctx, raw, { file: STDIN_NAME, line: n });
+    const run = runLine(session, ctx, n === 1 ? withoutByteOrderMark(raw) : raw, { file: STDIN_NAME, line: n });
     const r = run.result;
     const head = `${n}: ${run.text}`;
     switch (r.kind) {
@@ -49,17 +55,17 @@ export async function lineMode(
         rl.close();
         return finish();
       case 'page':
-        out.write(r.text.replace(/\n*$/, '\n'));
+        out.write(printableLines(r.text.replace(/\n*$/, '\n')));
         break;
       case 'refused':
         failed = true;
-        err.write(`${STDIN_NAME}:${n}: ${r.message}\n`);
+        err.write(`${STDIN_NAME}:${n}: ${printable(r.message)}\n`);
         break;
       case 'outcome': {
         const o = r.outcome;
         if (o.kind === 'refused') {
           failed = true;
-          err.write(`${STDIN_NAME}:${n}: ${o.message}\n`);
+          err.write(`${STDIN_NAME}:${n}: ${printable(o.message)}\n`);
           break;
         }
         const lines = [`${head}  ${outcomeText(o)}`];
@@ -67,7 +73,7 @@ export async function lineMode(
         if (o.kind === 'event' || o.kind === 'moved') {
           lines.push(...changeLines(run.before, run.after, changesBetween(run.before, run.after)).map((l) => '    ' + l));
         }
-        out.write(lines.join('\n') + '\n');
+        out.write(printableLines(lines.join('\n')) + '\n');
         break;
       }
     }

@@ -94,6 +94,22 @@ describe('the prompt', () => {
     expect(quit).toBe(true);
   });
 
+  test('a refusal that quotes the input shows its control characters escaped, in the transcript and the result', () => {
+    const c = controller();
+    c.run('import json /nonexistent/\x1b[2J\x1b]0;title\x07.json');
+    const said = c.transcript.map((t) => t.text).join('\n') + c.result.headline;
+    expect(said).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(c.result.headline).toBe('cannot read /nonexistent/\\x1b[2J\\x1b]0;title\\x07.json: no such file');
+  });
+
+  test('a line too long to run is echoed as an excerpt, its error without a caret; it is not kept in the history', () => {
+    const c = controller();
+    type(c, 'fork ' + '#'.repeat(9000) + '\r');
+    expect(c.transcript.map((t) => t.text)).toEqual([`vmasim> fork ${'#'.repeat(195)}… (9005 characters)`, 'column 8193: the line has 9005 characters; at most 8192 are allowed']);
+    expect(c.history.entries).toEqual([]);
+    expect(c.session.engine.history.position).toBe(0);
+  });
+
   test('+ and - zoom on an empty line, and are text otherwise; PgDn scrolls', () => {
     const c = controller('mmap - 4K rw-\n'.repeat(1) + Array.from({ length: 30 }, (_, i) => `mmap ${0x100000000000 + i * 0x2000} 4K r-- fixed`).join('\n'));
     type(c, '+');

@@ -6,7 +6,10 @@
  * (a useInput handler that read React state would see a stale frame).
  * The UI renders from it and re-renders when `onChange` fires.
  */
+import { characterCount, firstCharacters } from '../../commands/characters.js';
+import { isTooLong } from '../../commands/lexer.js';
 import type { ParseContext } from '../../commands/parse-context.js';
+import { printable } from '../../commands/printable.js';
 import type { SimState } from '../../kernel-sim/state.js';
 import { changedRange, changesBetween, hasChanges, NO_CHANGES, type Changes } from './changes.js';
 import { InputHistory, saveHistory } from './input-history.js';
@@ -67,6 +70,16 @@ export interface Page {
 
 const MAX_CHANGE_LINES = 6;
 
+/**
+ * Transcript lines kept: many screens' worth. Older ones have been printed
+ * for good (<Static>), so keeping them would only cost memory; between two
+ * frames up to twice as many may gather before the oldest are dropped.
+ */
+export const MAX_TRANSCRIPT = 1000;
+
+/** How much of a line too long to run is echoed. */
+const ECHO_LIMIT = 200;
+
 export class ReplController {
   readonly session: Session;
   readonly ctx: ParseContext;
@@ -76,7 +89,6 @@ export class ReplController {
   line: Line = EMPTY_LINE;
   search: Search | null = null;
   candidates: readonly string[] = [];
-  transcript: readonly TranscriptItem[] = [];
   result: ResultView;
   page: Page | null = null;
   pageScroll = 0;
@@ -96,6 +108,8 @@ export class ReplController {
 
   #lineNo = 0;
   #nextId = 0;
+  #transcript: TranscriptItem[] = [];
+  readonly #transcriptLimit: number;
   #wrapped: { page: Page; width: number; lines: readonly string[] } | null = null;
   #entries: { state: SimState; changes: Changes; entries: TableEntry[] } | null = null;
 
@@ -107,14 +121,22 @@ export class ReplController {
     size: ScreenSize;
     notes?: readonly string[];
     welcome?: string;
+    /** Transcript lines kept (default MAX_TRANSCRIPT). */
+    transcriptLimit?: number;
   }) {
     this.session = opts.session;
     this.ctx = opts.ctx;
     this.history = opts.history;
     this.historyPath = opts.historyPath;
     this.size = opts.size;
+    this.#transcriptLimit = opts.transcriptLimit ?? MAX_TRANSCRIPT;
     for (const n of opts.notes ?? []) this.#say(n, 'dim');
     this.result = { input: '', headline: opts.welcome ?? '', tone: 'dim', details: [] };
+  }
+
+  /** The latest lines of output, oldest first; ids increase by one from line to line. */
+  get transcript(): readonly TranscriptItem[] {
+    return this.#transcript;
   }
 
   get layout(): Layout {
@@ -335,22 +357,24 @@ export class ReplController {
     const run = runLine(this.session, this.ctx, text, { file: PROMPT_NAME, line: ++this.#lineNo }, { terminal: true });
     const r = run.result;
     if (r.kind === 'empty') return;
-    this.#say(PROMPT + text, 'normal');
+    this.#say(PROMPT + echo(text), 'normal');
     switch (r.kind) {
       case 'quit':
         return this.quit();
       case 'parse-error': {
-        const caret = ' '.repeat(PROMPT.length + r.error.column - 1) + '^';
-        this.#say(caret + ' ' + r.error.message, 'error');
+        // A caret beyond the screen's width would point at a wrapped line, not at the column.
+        const at = PROMPT.length + r.error.column - 1;
+        const pointer = at < this.layout.width ? ' '.repeat(at) + '^ ' : `column ${r.error.column}: `;
+        this.#say(pointer + r.error.message, 'error');
         this.result = { input: text, headline: `column ${r.error.column}: ${r.error.message}`, tone: 'error', details: [] };
         return;
       }
       case 'refused':
         this.#say(r.message, 'error');
-        this.result = { input: text, headline: r.message, tone: 'error', details: [] };
+        this.result = { input: text, headline: printable(r.message), tone: 'error', details: [] };
         return;
       case 'page':
-        this.page = { title: r.title, lines: r.text.split('\n') };
+        this.page = { title: printable(r.title), lines: r.text.split('\n').map(printable) };
         this.pageScroll = 0;
         this.result = { input: text, headline: 'Esc returns to the VMA table', tone: 'dim', details: [] };
         return;
@@ -364,7 +388,7 @@ export class ReplController {
     this.page = null;
     if (o.kind === 'refused') {
       this.#say(o.message, 'error');
-      this.result = { input: run.text, headline: o.message, tone: 'error', details: [] };
+      this.result = { input: run.text, headline: printable(o.message), tone: 'error', details: [] };
       return;
     }
     const changes = changesBetween(run.before, run.after);
@@ -409,8 +433,15 @@ export class ReplController {
   }
 
   #say(text: string, tone: Tone): void {
-    this.transcript = [...this.transcript, { id: this.#nextId++, text, tone }];
+    const t = this.#transcript;
+    t.push({ id: this.#nextId++, text: printable(text), tone });
+    if (t.length > 2 * this.#transcriptLimit) t.splice(0, t.length - this.#transcriptLimit);
   }
+}
+
+/** The line as the transcript repeats it: whole, unless it is too long to run. */
+function echo(text: string): string {
+  return !isTooLong(text) ? text : `${firstCharacters(text, ECHO_LIMIT)}… (${characterCount(text)} characters)`;
 }
 
 /** One character of a chunk as the key Ink would have reported had it come alone. */

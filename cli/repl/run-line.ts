@@ -3,7 +3,7 @@
  * something, or hand it to the session. Shared by the terminal UI and the
  * plain line mode, so that both mean the same by every line.
  */
-import type { Outcome } from '../../commands/engine.js';
+import { eventNumberBeyond, type Outcome } from '../../commands/engine.js';
 import { helpText } from '../../commands/help.js';
 import type { ParseContext } from '../../commands/parse-context.js';
 import type { ParseError } from '../../commands/parse-error.js';
@@ -33,10 +33,6 @@ export interface LineRun {
   /** The state before and after: the changes to highlight. */
   readonly before: SimState;
   readonly after: SimState;
-}
-
-function big(n: bigint): number {
-  return n > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(n);
 }
 
 /** `terminal`: `help` adds the keys of the terminal prompt. */
@@ -70,7 +66,9 @@ export function runLine(session: Session, ctx: ParseContext, input: string, wher
     case 'vmas':
       return page('vmas', vmasText(before));
     case 'diff': {
-      const d = diffText(h, big(cmd.a), big(cmd.b));
+      const beyond = eventNumberBeyond(cmd.a > cmd.b ? cmd.a : cmd.b, h.newest);
+      if (beyond !== null) return done({ kind: 'refused', message: beyond }, canonical, parsed.text);
+      const d = diffText(h, Number(cmd.a), Number(cmd.b));
       return d.ok ? page(canonical, d.text) : done({ kind: 'refused', message: d.message }, canonical, parsed.text);
     }
     case 'show':

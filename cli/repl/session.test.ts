@@ -88,6 +88,60 @@ describe('lines', () => {
   });
 });
 
+describe('what the REPL says back', () => {
+  test('goto and diff name a number beyond any event as typed', () => {
+    const { session, ctx } = sessionOf('');
+    const at = { file: '<prompt>', line: 1 };
+    runLine(session, ctx, 'fork', at);
+    expect(runLine(session, ctx, 'goto 18446744073709551615', at).result).toMatchObject({
+      kind: 'outcome',
+      outcome: { kind: 'refused', message: 'There is no event 18446744073709551615: events are numbered 0 to 1. `history` lists them.' },
+    });
+    expect(runLine(session, ctx, 'goto 9007199254740993', at).result).toMatchObject({ outcome: { message: /^There is no event 9007199254740993: / } });
+    expect(runLine(session, ctx, 'goto 9007199254740991', at).result).toMatchObject({ outcome: { message: /^There is no event 9007199254740991: / } });
+    expect(runLine(session, ctx, 'diff 0 0x20000000000001', at).result).toEqual({ kind: 'refused', message: 'There is no event 9007199254740993: events are numbered 0 to 1.' });
+    expect(session.engine.history.position).toBe(1);
+  });
+
+  test('a pipe: a byte order mark before the first line is dropped; CR LF and a lone CR end lines as LF does', async () => {
+    const { session, ctx } = sessionOf('');
+    const input = new PassThrough();
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const chunks = { out: '', err: '' };
+    out.on('data', (d) => (chunks.out += d));
+    err.on('data', (d) => (chunks.err += d));
+    input.end('\ufefffork\r\nfork\rfork\n\ufefffork\n');
+    expect(await lineMode(session, ctx, [], input, out, err)).toBe(1);
+    expect(chunks.out.split('\n').filter((l) => /^\d+: /.test(l)).map((l) => l.slice(0, 7))).toEqual(['1: fork', '2: fork', '3: fork']);
+    expect(chunks.err).toBe('<stdin>:4:1: U+FEFF BYTE ORDER MARK is allowed only at the very start of the input; delete it\n');
+  });
+
+  test('a pipe: a refusal that quotes the input shows its control characters escaped', async () => {
+    const { session, ctx } = sessionOf('');
+    const input = new PassThrough();
+    const err = new PassThrough();
+    let text = '';
+    err.on('data', (d) => (text += d));
+    input.end(`import json ${join(dir, 'no\x1b[2Jsuch\x07.json')}\n`);
+    expect(await lineMode(session, ctx, [], input, new PassThrough().resume(), err)).toBe(1);
+    expect(text).toBe(`<stdin>:1: cannot read ${join(dir, 'no\\x1b[2Jsuch\\x07.json')}: no such file\n`);
+  });
+
+  test('a pipe: names and paths accepted with control characters in them are printed escaped', async () => {
+    const { session, ctx } = sessionOf('');
+    const input = new PassThrough();
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d) => (text += d));
+    input.end('file \x1b[2J\x9b 4K\nmmap 0x100000000000 4K r-- fixed file=\x1b[2J\x9b\nvmas\n');
+    expect(await lineMode(session, ctx, [], input, out, new PassThrough().resume())).toBe(0);
+    expect(text).not.toMatch(/[\x1b\x9b]/);
+    expect(text).toContain('1: file \\x1b[2J\\x9b 4K  event 1');
+    expect(text).toContain('+ 0x100000000000-0x100000001000 r--p 4K \\x1b[2J\\x9b');
+  });
+});
+
 describe('journals', () => {
   test('--session records the session; a second run resumes it where it stood', async () => {
     const file = join(dir, 'one.journal');

@@ -11,7 +11,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { createActor, type Actor } from 'xstate';
-import { applyCommand, execute, isStateCommand, type Engine, type EventResult, type Outcome, type SimHistory } from '../../commands/engine.js';
+import { applyCommand, eventNumberBeyond, execute, isStateCommand, type Engine, type EventResult, type Outcome, type SimHistory } from '../../commands/engine.js';
 import type { Command, ImportKind, StateCommand } from '../../commands/ast.js';
 import { CommandError, type StepOutcome } from '../../kernel-sim/step.js';
 import { isImportCommand, type ImportCommand } from '../../snapshots/import-data.js';
@@ -126,8 +126,11 @@ export function actorSession(input: ActorSessionInput): Session {
           return move({ type: 'BACK', n: count(cmd.n) }, 'back');
         case 'forward':
           return move({ type: 'FORWARD', n: count(cmd.n) }, 'forward');
-        case 'goto':
-          return move({ type: 'GOTO', seq: cmd.n > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(cmd.n) }, 'goto');
+        case 'goto': {
+          const beyond = eventNumberBeyond(cmd.n, engineNow().history.newest);
+          if (beyond !== null) return { kind: 'refused', engine: engineNow(), message: `${beyond} \`history\` lists them.` };
+          return move({ type: 'GOTO', seq: Number(cmd.n) }, 'goto');
+        }
         case 'import': {
           if (isImportCommand(cmd)) return stateCommand(cmd, canonical);
           const loaded = loadImportCommand(cmd.format, cmd.path, baseDir);

@@ -7,6 +7,7 @@
  * VmFlags leave out rd, wr and ex: the perms column says them already, and
  * at 80 columns the room is needed for the rest.
  */
+import { printable } from '../../commands/printable.js';
 import { flagsToMnemonics, permsString } from '../../kernel-sim/flags.js';
 import type { SimState } from '../../kernel-sim/state.js';
 import { hex, PAGE_SIZE, type Vma } from '../../kernel-sim/vma.js';
@@ -52,10 +53,13 @@ export function formatSize(bytes: number): string {
   return `${(bytes / G).toFixed(1)}G`;
 }
 
-/** The file NAME, `[anon:NAME]`, or nothing for anonymous memory, as maps names them. */
+/**
+ * The file NAME, `[anon:NAME]`, or nothing for anonymous memory, as maps
+ * names them; a NAME may hold control characters, shown escaped.
+ */
 export function vmaName(state: SimState, v: Vma): string {
   const file = v.file ? state.files[v.file] : undefined;
-  if (file && file.kind === 'regular') return file.name ?? '';
+  if (file && file.kind === 'regular') return printable(file.name ?? '');
   return v.anonName !== null ? `[anon:${v.anonName}]` : '';
 }
 

@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { currentState } from '../../commands/engine.js';
+import { MAX_LINE_LENGTH } from '../../commands/lexer.js';
 import { newParseContext } from '../../commands/parse-context.js';
+import { formatParseError } from '../../commands/parse-error.js';
 import { parseLine } from '../../commands/parse.js';
 import { runScenario } from '../../commands/run-scenario.js';
 import { InputHistory, MAX_ENTRIES } from '../../cli/repl/input-history.js';
-import { ReplController } from '../../cli/repl/repl-controller.js';
+import { MAX_TRANSCRIPT, ReplController } from '../../cli/repl/repl-controller.js';
 import { completionProvider } from '../../cli/repl/tab-complete.js';
 import { simSession } from './support/session.js';
 import { loadImport } from '../../snapshots/importers.js';
@@ -100,18 +102,60 @@ describe('bounds that exist', () => {
   });
 });
 
-describe('sizes without a bound, where it already hurts', () => {
-  // parseLine suggests the nearest command for an unknown word with a full edit-distance matrix
-  // per candidate (commands/suggest.ts), so time grows with the square of the word: 100,000
-  // characters take 3.6 s, 300,000 take 12 s here, and the message repeats the whole word.
-  it.fails('a 20,000-character line is refused at once, with a short message', () => {
+describe('bounds that exist: lines and the terminal REPL', () => {
+  // A line holds at most MAX_LINE_LENGTH characters, in a file, at the prompt and on a pipe; words
+  // longer than MAX_SLIP_LENGTH get no did-you-mean (commands/suggest.ts), and a message quotes at
+  // most an excerpt of a word (commands/printable.ts).
+  it('a 20,000-character line is refused at once, with a short message', () => {
     const t0 = performance.now();
     const r = parseLine('x'.repeat(20_000), newParseContext(), { file: 'long.vma', line: 1 });
     const ms = performance.now() - t0;
-    expect(r.kind).toBe('error');
-    expect(r.kind === 'error' && r.error.message.length).toBeLessThan(300);
+    expect(r.kind === 'error' && formatParseError(r.error)).toBe(`long.vma:1:${MAX_LINE_LENGTH + 1}: the line has 20000 characters; at most ${MAX_LINE_LENGTH} are allowed`);
     expect(ms).toBeLessThan(100);
   });
+
+  it('the longest line allowed, one word, is refused as quickly, quoting an excerpt of it', () => {
+    const t0 = performance.now();
+    const r = parseLine('x'.repeat(MAX_LINE_LENGTH), newParseContext(), { file: 'long.vma', line: 1 });
+    const ms = performance.now() - t0;
+    expect(r.kind === 'error' && r.error.message).toBe(`expected a command, got '${'x'.repeat(40)}…${'x'.repeat(12)}' (${MAX_LINE_LENGTH} characters) (type 'help' for the list)`);
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('the same limit, with the same message, in `vmasim run`, the REPL on a pipe and at the prompt', async () => {
+    const text = `fork\nmunmap 0x100000000000 ${'1'.repeat(MAX_LINE_LENGTH)}\nfork\n`;
+    const expected = `:2:${MAX_LINE_LENGTH + 1}: the line has ${MAX_LINE_LENGTH + 22} characters; at most ${MAX_LINE_LENGTH} are allowed`;
+    expect(run(text).message).toBe(`limits.vma${expected}`);
+    const piped = await cli(['--empty'], text, 30_000);
+    expect(piped.stderr).toBe(`<stdin>${expected}\n`);
+    expect(piped.stdout).toMatch(/^1: fork.*\n(.*\n)*3: fork/);
+    const session = simSession(box.dir);
+    const c = new ReplController({ session, ctx: newParseContext(), history: new InputHistory(), historyPath: null, size: { columns: 80, rows: 24 } });
+    c.run('fork');
+    c.run(text.split('\n')[1]!);
+    session.close();
+    expect(c.transcript.at(-1)!.text).toBe(`column ${MAX_LINE_LENGTH + 1}: the line has ${MAX_LINE_LENGTH + 22} characters; at most ${MAX_LINE_LENGTH} are allowed`);
+    expect(c.transcript.at(-2)!.text).toMatch(new RegExp(`^vmasim> munmap 0x100000000000 1+… \\(${MAX_LINE_LENGTH + 22} characters\\)$`));
+    expect(c.transcript.at(-2)!.text.length).toBeLessThan(300);
+  });
+
+  // The terminal REPL keeps the latest MAX_TRANSCRIPT lines (up to twice as many between two
+  // frames); older ones have been printed for good. Each line is added in place, not by copying.
+  it('the terminal REPL keeps a bounded transcript: 2,500 lines leave at most 2,000 entries', () => {
+    const session = simSession(box.dir);
+    const c = new ReplController({ session, ctx: newParseContext(), history: new InputHistory(), historyPath: null, size: { columns: 80, rows: 24 } });
+    for (let i = 0; i < 2500; i++) c.run(i % 2 ? 'munmap 0x100000000000 4K' : 'mmap 0x100000000000 4K rw- fixed');
+    session.close();
+    expect(c.transcript.length).toBeLessThanOrEqual(2000);
+    expect(c.transcript.length).toBeGreaterThanOrEqual(MAX_TRANSCRIPT);
+    // The newest lines are the ones kept, numbered on from the first.
+    expect(c.transcript.at(-1)!.text).toMatch(/^ {4}- /);
+    const ids = c.transcript.map((t) => t.id);
+    expect(ids).toEqual(ids.map((_, i) => ids[0]! + i));
+  });
+});
+
+describe('sizes without a bound, where it already hurts', () => {
 
   // Messages quote what they were given whole: a 1 MB value gives a 1 MB message.
   it.fails('a refused import quotes at most a little of a huge value', () => {
@@ -173,17 +217,6 @@ describe('sizes without a bound, where it already hurts', () => {
     expect(r.stdout).toMatch(/2: mmap/);
   });
 
-  // The terminal REPL copies its whole transcript for every line it prints
-  // (cli/repl/repl-controller.ts #say), and keeps all of it: the time per line grows with the
-  // session (1.5 ms after 1,000 lines, 3 ms after 10,000, 10 ms after 40,000 here) and so does the
-  // memory, although everything but the last screen has been printed for good.
-  it.fails('the terminal REPL keeps a bounded transcript: 2,500 lines leave at most 2,000 entries', () => {
-    const session = simSession(box.dir);
-    const c = new ReplController({ session, ctx: newParseContext(), history: new InputHistory(), historyPath: null, size: { columns: 80, rows: 24 } });
-    for (let i = 0; i < 2500; i++) c.run(i % 2 ? 'munmap 0x100000000000 4K' : 'mmap 0x100000000000 4K rw- fixed');
-    session.close();
-    expect(c.transcript.length).toBeLessThanOrEqual(2000);
-  });
 });
 
 function cli(args: readonly string[], input: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
