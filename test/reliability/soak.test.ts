@@ -70,14 +70,20 @@ function localProblems(state: SimState, pid: number, ranges: [number, number][])
   const tree = state.processes[pid]!.mm.vmas;
   const out: string[] = [];
   for (const [lo, hi] of ranges) {
-    const from = Math.max(0, tree.rankAfter(lo) - 4);
+    // Four VMAs below the range, then on until a few past it.
+    let from = lo;
+    let k = 0;
+    for (const v of tree.iterateDownFrom(lo)) {
+      from = v.start;
+      if (++k === 4) break;
+    }
     const vmas = [];
     for (const v of tree.iterateFrom(from)) {
       vmas.push(v);
       if (v.start >= hi && vmas.length > 8) break;
     }
     out.push(...validateMm(state, { vmas: VmaTree.fromSorted(vmas), guards: GuardMarkers.EMPTY }, pid));
-    for (const v of vmas) if (tree.find(v.start) !== v || tree.at(tree.rankAfter(v.start)) !== v) out.push(`process ${pid}: the index does not find 0x${v.start.toString(16)}`);
+    for (const v of vmas) if (tree.find(v.start) !== v || tree.findFrom(v.start) !== v || tree.findPrev(v.end) !== v) out.push(`process ${pid}: the index does not find 0x${v.start.toString(16)}`);
   }
   return out;
 }
