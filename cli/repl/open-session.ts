@@ -127,7 +127,7 @@ async function resumeSession(chosen: StartFrom | null, journalPath: string, ctx:
         if (p.kind === 'command' && p.cmd.kind === 'import') {
           // The journal has the line, not the data: the file is read again.
           const loaded = loadImportCommand(p.cmd.format, p.cmd.path, process.cwd());
-          if ('error' in loaded) return { ok: false, error: loaded.error };
+          if ('error' in loaded) return { ok: false, error: loaded.error, transient: true };
           make.texts.set(loaded.cmd, p.canonical);
           return { ok: true, command: loaded.cmd };
         }
@@ -135,14 +135,14 @@ async function resumeSession(chosen: StartFrom | null, journalPath: string, ctx:
         make.texts.set(p.cmd, p.canonical);
         return { ok: true, command: p.cmd };
       },
+      refusal: (e) => (e instanceof CommandError ? e.message : undefined),
     });
   } catch (e) {
     if (e instanceof JournalWriteError) return { error: e.message };
-    if (e instanceof CommandError) return { error: `${journalPath}: an event can no longer be carried out: ${e.message}` };
     throw e;
   }
   const { history, report } = resumed;
-  if (report.status === 'unsupported') return { error: report.message };
+  if (report.status === 'unsupported' || report.status === 'too-large') return { error: report.message };
   let journal: JournalWriter | null = null;
   const notes = [report.message];
   if (report.appendable) {
