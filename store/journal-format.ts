@@ -2,9 +2,20 @@
  * The journal's line format: JSON Lines, one record a line, each line
  * carrying a CRC-32 of its own bytes.
  *
- *   {"kind":"header","format":"vmasim-journal","version":1,"time":1700000000000,"crc":"a8b4e943"}
+ *   {"kind":"header","format":"vmasim-journal","version":2,"time":1700000000000,"crc":"de51d07e"}
  *   {"kind":"event","seq":1,"parent":0,"command":"mmap - 8K rw-","result":"0x7ffff7ffd000","time":1700000000123,"crc":"51312578"}
  *   {"kind":"move","op":"undo","arg":1,"from":1,"to":0,"time":1700000000456,"crc":"c60bac8f"}
+ *   {"kind":"cancel","of":"move","from":1,"to":0,"time":1700000000789,"crc":"89c1130c"}
+ *
+ * Version 2 added two things, which a version 1 program would misread (so
+ * it must refuse the journal, which it does for any version above its own):
+ * - an event may carry `data`: what its command needs beyond its text to be
+ *   carried out again (an import's loaded file), so that replaying it never
+ *   depends on files outside the journal. Version 1 events have none.
+ * - a `cancel` line takes back the event or move line just before it: a
+ *   line that reached the file although its command was reported as not
+ *   done (its fsync failed and the file could not be cut back).
+ * Both versions are read.
  *
  * The checksum is the last field: the CRC-32 of the line's bytes up to
  * `,"crc"` followed by `}` (the line as it was before the field was added),
@@ -13,13 +24,20 @@
  * Besides each line on its own, the sequence must make sense (checkRecord):
  * one header first; events numbered 1, 2, 3, ... without gaps or repeats,
  * each continuing from the position the lines before it left; moves starting
- * from that position and ending at an event that exists.
+ * from that position and ending at an event that exists; a cancel right after
+ * the event or move line it names, leaving things as they were before it.
  */
 import { crc32 } from './crc32.js';
 import type { MoveKind } from './history.js';
 
 export const JOURNAL_FORMAT = 'vmasim-journal';
-export const JOURNAL_VERSION = 1;
+export const JOURNAL_VERSION = 2;
+
+/**
+ * The largest journal written or resumed: resuming reads it whole, and each
+ * line is decoded as one string (V8 strings stop near 512 MiB).
+ */
+export const MAX_JOURNAL_BYTES = 256 * 1024 * 1024;
 
 export interface HeaderRecord {
   readonly kind: 'header';
@@ -38,6 +56,8 @@ export interface EventRecord {
   /** The result summary. */
   readonly result: string;
   readonly time: number;
+  /** What the command needs beyond its text to run again (version 2), as JSON. */
+  readonly data?: unknown;
 }
 
 export interface MoveRecord {
@@ -50,7 +70,26 @@ export interface MoveRecord {
   readonly time: number;
 }
 
-export type JournalRecord = HeaderRecord | EventRecord | MoveRecord;
+/**
+ * The event or move line just before did not happen. `from` and `to` name it:
+ * the position it moved from and to (an event's parent and its number).
+ */
+export interface CancelRecord {
+  readonly kind: 'cancel';
+  readonly of: 'event' | 'move';
+  readonly from: number;
+  readonly to: number;
+  readonly time: number;
+}
+
+export type JournalRecord = HeaderRecord | EventRecord | MoveRecord | CancelRecord;
+
+/** The cancel line for an event or move line. */
+export function cancelOf(rec: EventRecord | MoveRecord, time: number): CancelRecord {
+  return rec.kind === 'event'
+    ? { kind: 'cancel', of: 'event', from: rec.parent, to: rec.seq, time }
+    : { kind: 'cancel', of: 'move', from: rec.from, to: rec.to, time };
+}
 
 const MOVE_KINDS: readonly string[] = ['undo', 'redo', 'goto', 'back', 'forward'] satisfies readonly MoveKind[];
 
@@ -103,7 +142,15 @@ function checkFields(v: unknown): Decoded {
       if (typeof o.result !== 'string') return bad('result', 'a string');
       return {
         ok: true,
-        record: { kind: 'event', seq: o.seq as number, parent: o.parent as number, command: o.command, result: o.result, time: o.time },
+        record: {
+          kind: 'event',
+          seq: o.seq as number,
+          parent: o.parent as number,
+          command: o.command,
+          result: o.result,
+          time: o.time,
+          ...(o.data !== undefined ? { data: o.data } : {}),
+        },
       };
     case 'move':
       if (typeof o.op !== 'string' || !MOVE_KINDS.includes(o.op)) return bad('op', MOVE_KINDS.join(', '));
@@ -114,6 +161,11 @@ function checkFields(v: unknown): Decoded {
         ok: true,
         record: { kind: 'move', op: o.op as MoveKind, arg: o.arg as number, from: o.from as number, to: o.to as number, time: o.time },
       };
+    case 'cancel':
+      if (o.of !== 'event' && o.of !== 'move') return bad('of', 'event or move');
+      if (!seqField('from')) return bad('from', 'a whole number ≥ 0');
+      if (!seqField('to')) return bad('to', 'a whole number ≥ 0');
+      return { ok: true, record: { kind: 'cancel', of: o.of, from: o.from as number, to: o.to as number, time: o.time } };
     default:
       return { ok: false, reason: `unknown kind ${JSON.stringify(o.kind)}` };
   }
@@ -126,9 +178,11 @@ export interface JournalCursor {
   readonly nextSeq: number;
   /** The current position after the lines read so far. */
   readonly position: number;
+  /** The last line, if it is an event or a move (which a cancel line may take back), and the cursor before it. */
+  readonly last: { readonly record: EventRecord | MoveRecord; readonly before: JournalCursor } | null;
 }
 
-export const START_CURSOR: JournalCursor = { lines: 0, nextSeq: 1, position: 0 };
+export const START_CURSOR: JournalCursor = { lines: 0, nextSeq: 1, position: 0, last: null };
 
 /** Whether a record may follow the lines read so far; the cursor after it, or why not. */
 export function checkRecord(
@@ -140,6 +194,8 @@ export function checkRecord(
     if (rec.kind !== 'header') return { ok: false, reason: 'the first line is not a header' };
     return { ok: true, cursor: { ...c, lines } };
   }
+  // Only one step back is kept, so that cursors do not chain through the whole journal.
+  const before: JournalCursor = { ...c, last: null };
   switch (rec.kind) {
     case 'header':
       return { ok: false, reason: 'a second header' };
@@ -150,10 +206,20 @@ export function checkRecord(
       if (rec.parent !== c.position) {
         return { ok: false, reason: `event ${rec.seq} continues from event ${rec.parent}, but the position is ${c.position}` };
       }
-      return { ok: true, cursor: { lines, nextSeq: rec.seq + 1, position: rec.seq } };
+      return { ok: true, cursor: { lines, nextSeq: rec.seq + 1, position: rec.seq, last: { record: rec, before } } };
     case 'move':
       if (rec.from !== c.position) return { ok: false, reason: `a ${rec.op} from event ${rec.from}, but the position is ${c.position}` };
       if (rec.to >= c.nextSeq) return { ok: false, reason: `a ${rec.op} to event ${rec.to}, which does not exist` };
-      return { ok: true, cursor: { ...c, lines, position: rec.to } };
+      return { ok: true, cursor: { ...c, lines, position: rec.to, last: { record: rec, before } } };
+    case 'cancel': {
+      const what = rec.of === 'event' ? `event ${rec.to} (from event ${rec.from})` : `the move from event ${rec.from} to ${rec.to}`;
+      const last = c.last;
+      if (last === null) return { ok: false, reason: `a cancel of ${what} that does not follow an event or move line` };
+      const named = last.record.kind === 'event' ? { of: 'event', from: last.record.parent, to: last.record.seq } : { of: 'move', from: last.record.from, to: last.record.to };
+      if (named.of !== rec.of || named.from !== rec.from || named.to !== rec.to) {
+        return { ok: false, reason: `a cancel of ${what}, but the line before it is ${last.record.kind === 'event' ? `event ${last.record.seq}` : `a ${last.record.op} from event ${last.record.from} to ${last.record.to}`}` };
+      }
+      return { ok: true, cursor: { ...last.before, lines } };
+    }
   }
 }

@@ -10,6 +10,8 @@ export interface JournalFs {
   readFileSync(path: string): Buffer;
   openSync(path: string, flags: string, mode?: number): number;
   fstatSync(fd: number): { readonly size: number };
+  /** Reads at `position`; may read fewer bytes than asked. */
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   /** Writes at `position`; may write fewer bytes than asked. */
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   fsyncSync(fd: number): void;
@@ -24,6 +26,7 @@ export const nodeJournalFs: JournalFs = {
   readFileSync: (p) => fs.readFileSync(p),
   openSync: (p, flags, mode) => fs.openSync(p, flags, mode),
   fstatSync: (fd) => fs.fstatSync(fd),
+  readSync: (fd, buf, off, len, pos) => fs.readSync(fd, buf, off, len, pos),
   writeSync: (fd, buf, off, len, pos) => fs.writeSync(fd, buf, off, len, pos),
   fsyncSync: (fd) => fs.fsyncSync(fd),
   ftruncateSync: (fd, len) => fs.ftruncateSync(fd, len),

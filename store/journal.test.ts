@@ -7,7 +7,7 @@ import { commitAppend, commitMove } from './commit.js';
 import { crc32, crc32Portable } from './crc32.js';
 import { History, type HistoryOptions } from './history.js';
 import { JournalWriteError } from './journal-error.js';
-import { decodeLine, encodeRecord, type JournalRecord } from './journal-format.js';
+import { JOURNAL_VERSION, decodeLine, encodeRecord, type JournalRecord } from './journal-format.js';
 import { JournalWriter, scanJournal, type JournalSink } from './journal.js';
 import { resumeHistory } from './resume.js';
 import { MemoryFs, errno } from './testing/memory-fs.js';
@@ -75,6 +75,9 @@ describe('journal lines', () => {
       { kind: 'header', format: 'vmasim-journal', version: 1, time: 5 },
       { kind: 'event', seq: 1, parent: 0, command: 'name 0x1000 4K hé→llo "q"', result: '0', time: 6 },
       { kind: 'move', op: 'undo', arg: 3, from: 1, to: 0, time: 7 },
+      { kind: 'event', seq: 2, parent: 0, command: 'import json x.json', result: '0', time: 8, data: { kind: 'state', n: [1, null, 'é'] } },
+      { kind: 'cancel', of: 'event', from: 0, to: 2, time: 9 },
+      { kind: 'cancel', of: 'move', from: 1, to: 0, time: 10 },
     ];
     for (const r of recs) {
       const line = encodeRecord(r);
@@ -264,13 +267,35 @@ describe('damaged journals', () => {
 
   test('a newer format version is left alone', async () => {
     const mem = new MemoryFs();
-    const text = encodeRecord({ kind: 'header', format: 'vmasim-journal', version: 2, time: 1 });
+    const text = encodeRecord({ kind: 'header', format: 'vmasim-journal', version: JOURNAL_VERSION + 1, time: 1 });
     mem.files.set(FILE, text);
     const { report } = await resume(mem, FILE);
     expect(report.status).toBe('unsupported');
     expect(report.appendable).toBe(false);
+    expect(report.message).toContain(`format version ${JOURNAL_VERSION + 1}; this vmasim reads versions 1 to ${JOURNAL_VERSION}`);
     expect(mem.files.get(FILE)!.equals(text)).toBe(true);
     expect([...mem.files.keys()]).toEqual([FILE]);
+  });
+
+  test('a version 1 journal is read, and continuing it first rewrites its header to this version', async () => {
+    const mem = new MemoryFs();
+    writeSession(mem, FILE, [...pushes(3), { k: 'undo', n: 1 }]);
+    const lines2 = lines(mem.text(FILE));
+    const v1 = Buffer.from([encodeRecord({ kind: 'header', format: 'vmasim-journal', version: 1, time: 1_700_000_001_000 }).toString(), ...lines2.slice(1).map((l) => `${l}\n`)].join(''));
+    mem.files.set(FILE, v1);
+    const first = await resume(mem, FILE);
+    expect(first.report).toMatchObject({ status: 'clean', version: 1, events: 3, moves: 1 });
+    expect(mem.files.get(FILE)!.equals(v1)).toBe(true);
+    const w = JournalWriter.open(FILE, { fs: mem });
+    const next = commitOp(first.history, w, { k: 'push', v: 9 });
+    w.close();
+    const now = lines(mem.text(FILE));
+    expect(JSON.parse(now[0]!)).toMatchObject({ kind: 'header', version: JOURNAL_VERSION, time: 1_700_000_001_000 });
+    expect(now.slice(1, -1)).toEqual(lines2.slice(1));
+    expect([...mem.files.keys()]).toEqual([FILE]);
+    const again = await resume(mem, FILE);
+    expect(again.report).toMatchObject({ status: 'clean', version: JOURNAL_VERSION });
+    expect(observable(again.history)).toEqual(observable(next));
   });
 
   test('scanJournal finds the same valid prefix whatever is cut or appended', () => {
@@ -290,6 +315,48 @@ describe('damaged journals', () => {
         expect(scan.records.length).toBe(Math.max(0, complete.length - 1));
       }),
     );
+  });
+});
+
+describe('cancel lines', () => {
+  const cancel = (of: 'event' | 'move', from: number, to: number) => encodeRecord({ kind: 'cancel', of, from, to, time: 1 });
+
+  test('a cancelled event or move is skipped; the numbering and position go on from before it', async () => {
+    const mem = new MemoryFs();
+    writeSession(mem, FILE, pushes(3));
+    const extra = [
+      cancel('event', 2, 3),
+      encodeRecord({ kind: 'event', seq: 3, parent: 2, command: 'push 9', result: '3', time: 2 }),
+      encodeRecord({ kind: 'move', op: 'undo', arg: 2, from: 3, to: 1, time: 3 }),
+      cancel('move', 3, 1),
+    ];
+    mem.files.set(FILE, Buffer.concat([mem.files.get(FILE)!, ...extra]));
+    const { report, history } = await resume(mem, FILE);
+    expect(report).toMatchObject({ status: 'clean', events: 3, moves: 0, cancelled: 2, position: 3 });
+    expect([1, 2, 3].map((k) => history.event(k)?.text)).toEqual(['push 0', 'push 1', 'push 9']);
+    expect(history.event(4)).toBeUndefined();
+    expect(report.message).toBe(
+      'Resumed session.jsonl: 3 events and 0 moves replayed; position 3. 2 lines cancelled as they were written (their commands were reported as not done) were skipped.',
+    );
+  });
+
+  test('a cancel that does not name the line before it is damage', async () => {
+    const cases: [Buffer, string][] = [
+      [cancel('event', 2, 2), 'a cancel of event 2 (from event 2), but the line before it is event 3'],
+      [cancel('move', 2, 3), 'a cancel of the move from event 2 to 3, but the line before it is event 3'],
+      [Buffer.concat([cancel('event', 2, 3), cancel('event', 1, 2)]), 'a cancel of event 2 (from event 1) that does not follow an event or move line'],
+    ];
+    for (const [tail, reason] of cases) {
+      const mem = new MemoryFs();
+      writeSession(mem, FILE, pushes(3));
+      mem.files.set(FILE, Buffer.concat([mem.files.get(FILE)!, tail]));
+      const { report } = await resume(mem, FILE);
+      expect(report.status).toBe('repaired');
+      expect(report.damage?.reason).toBe(reason);
+    }
+    const mem = new MemoryFs();
+    mem.files.set(FILE, Buffer.concat([encodeRecord({ kind: 'header', format: 'vmasim-journal', version: JOURNAL_VERSION, time: 1 }), cancel('event', 0, 1)]));
+    expect((await resume(mem, FILE)).report.damage?.reason).toBe('a cancel of event 1 (from event 0) that does not follow an event or move line');
   });
 });
 
@@ -320,20 +387,109 @@ describe('replay drift and refusals', () => {
     expect(report.message).toContain('event 4 `pop` recorded 2, now -1');
   });
 
-  test('a command that no longer parses stops the replay and leaves the file alone', async () => {
+  test('a command that no longer parses stops the replay: it and the lines after it are saved aside, the journal goes on before it', async () => {
+    const mem = new MemoryFs();
+    writeSession(mem, FILE, pushes(4));
+    const before = Buffer.from(mem.files.get(FILE)!);
+    const { report, history } = await resumeHistory(FILE, {
+      fs: mem,
+      now: () => Date.UTC(2025, 0, 2, 3, 4, 5),
+      history: toyOptions(ticking()),
+      parse: (t) => (t === 'push 2' ? { ok: false, error: 'unknown command' } : toyParse(t)),
+    });
+    expect(report.status).toBe('stopped');
+    expect(report.appendable).toBe(true);
+    expect(report.stopped).toEqual({ line: 4, reason: 'event 3 `push 2` no longer parses: unknown command', transient: false });
+    expect(history.size).toBe(3);
+    const cutAt = before.indexOf('{"kind":"event","seq":3');
+    expect(report.cut).toEqual({ offset: cutAt, bytes: before.length - cutAt, lines: 2, savedTo: `${FILE}.damaged-20250102T030405.000Z` });
+    expect(mem.files.get(FILE)!.equals(before.subarray(0, cutAt))).toBe(true);
+    expect(mem.files.get(report.cut!.savedTo)!.equals(before.subarray(cutAt))).toBe(true);
+    expect(report.message).toBe(
+      `Resumed session.jsonl: 2 events and 0 moves replayed; position 2. Replay stopped at line 4: event 3 \`push 2\` no longer parses: unknown command. ` +
+        `It and the 1 line after it, ${before.length - cutAt} bytes, are saved in ${FILE}.damaged-20250102T030405.000Z; the journal now ends before it.`,
+    );
+    // The journal goes on from the events kept.
+    const w = JournalWriter.open(FILE, { fs: mem });
+    const next = commitOp(history, w, { k: 'push', v: 7 });
+    w.close();
+    const again = await resume(mem, FILE);
+    expect(again.report.status).toBe('clean');
+    expect(observable(again.history)).toEqual(observable(next));
+  });
+
+  test('a stop after which the journal is damaged too: one cut, at the stop, and the message names both lines', async () => {
+    const mem = new MemoryFs();
+    writeSession(mem, FILE, pushes(4));
+    const before = Buffer.concat([mem.files.get(FILE)!, Buffer.from('junk')]);
+    mem.files.set(FILE, before);
+    const { report } = await resumeHistory(FILE, {
+      fs: mem,
+      history: toyOptions(ticking()),
+      parse: (t) => (t === 'push 1' ? { ok: false, error: 'unknown command' } : toyParse(t)),
+    });
+    expect(report.status).toBe('stopped');
+    expect(report.damage).toMatchObject({ line: 6, reason: 'the last line is incomplete (no newline at its end)' });
+    expect(report.cut!.lines).toBe(4);
+    expect(report.damage!.savedTo).toBe(report.cut!.savedTo);
+    expect(Buffer.concat([mem.files.get(FILE)!, mem.files.get(report.cut!.savedTo)!]).equals(before)).toBe(true);
+    expect(report.message).toMatch(/Replay stopped at line 3: .*It and the 3 lines after it \(of which line 6 is damaged: the last line is incomplete \(no newline at its end\)\), \d+ bytes, are saved in/);
+  });
+
+  test('a stop for want of something outside the journal leaves the journal as it is, and it cannot be continued', async () => {
     const mem = new MemoryFs();
     writeSession(mem, FILE, pushes(4));
     const before = Buffer.from(mem.files.get(FILE)!);
     const { report, history } = await resumeHistory(FILE, {
       fs: mem,
       history: toyOptions(ticking()),
-      parse: (t) => (t === 'push 2' ? { ok: false, error: 'unknown command' } : toyParse(t)),
+      parse: (t) => (t === 'push 2' ? { ok: false, error: 'cannot read x: no such file', transient: true } : toyParse(t)),
     });
-    expect(report.status).toBe('stopped');
+    expect(report.status).toBe('unfinished');
     expect(report.appendable).toBe(false);
-    expect(report.stopped).toEqual({ line: 4, reason: 'event 3 `push 2` no longer parses: unknown command' });
+    expect(report.cut).toBeNull();
+    expect(report.stopped).toEqual({ line: 4, reason: 'event 3 `push 2` cannot be replayed now: cannot read x: no such file', transient: true });
+    expect(report.message).toMatch(/Replay stopped at line 4: .*The lines from there on stay in the journal, unreplayed/);
     expect(history.size).toBe(3);
     expect(mem.files.get(FILE)!.equals(before)).toBe(true);
+    expect([...mem.files.keys()]).toEqual([FILE]);
+  });
+
+  test('a command the reducer refuses stops the replay there; an error that is not a refusal is thrown on', async () => {
+    class Refused extends Error {}
+    const mem = new MemoryFs();
+    writeSession(mem, FILE, [...pushes(3), { k: 'pop' }]);
+    const refusing = (which: number, error: Error) => ({
+      ...toyOptions(ticking()),
+      reducer: { apply: (st: ToyStack, c: ToyCommand) => (c.op === 'push' && c.value === which ? (() => { throw error; })() : toyReducer.apply(st, c)) },
+    });
+    const before = Buffer.from(mem.files.get(FILE)!);
+    await expect(
+      resumeHistory(FILE, { fs: mem, history: refusing(1, new TypeError('a bug')), parse: toyParse, refusal: (e) => (e instanceof Refused ? e.message : undefined) }),
+    ).rejects.toThrow('a bug');
+    expect(mem.files.get(FILE)!.equals(before)).toBe(true);
+    const { report, history } = await resumeHistory(FILE, {
+      fs: mem,
+      history: refusing(1, new Refused('one is taken')),
+      parse: toyParse,
+      refusal: (e) => (e instanceof Refused ? e.message : undefined),
+    });
+    expect(report.status).toBe('stopped');
+    expect(report.stopped?.reason).toBe('event 2 `push 1` cannot be carried out: one is taken');
+    expect(report.message).toContain('Replay stopped at line 3');
+    expect(history.size).toBe(2);
+  });
+
+  test('the data an event line carries is handed back to parse', async () => {
+    const mem = new MemoryFs();
+    let h = History.create(toyOptions(ticking()));
+    const w = JournalWriter.create(FILE, { fs: mem, eventData: (c) => ((c as ToyCommand).op === 'push' ? { pushed: [(c as { value: number }).value] } : undefined) });
+    for (const op of [{ k: 'push', v: 4 }, { k: 'pop' }] as SessionOp[]) h = commitOp(h, w, op);
+    w.close();
+    expect(lines(mem.text(FILE)).map((l) => JSON.parse(l).data)).toEqual([undefined, { pushed: [4] }, undefined]);
+    const seen: unknown[] = [];
+    await resumeHistory(FILE, { fs: mem, history: toyOptions(ticking()), parse: (t, d) => (seen.push(d), toyParse(t)) });
+    expect(seen).toEqual([{ pushed: [4] }, undefined]);
   });
 
   test('a move that lands elsewhere now is reported, and the position follows the journal', async () => {
@@ -428,6 +584,84 @@ describe('write failures', () => {
     expect(resumed.report.status).toBe('repaired');
     expect(resumed.report.damage?.bytes).toBe(7);
     expect(observable(resumed.history)).toEqual(observable(h));
+  });
+
+  test('fsync failing and the line not cut back: a cancel line follows it, and resuming skips the command', async () => {
+    const { mem, h, w } = setup();
+    mem.fault = (op) => {
+      if (op === 'fsync' || op === 'ftruncate') throw errno('EIO');
+    };
+    const r = commitAppend(h, w, { op: 'push', value: 9 });
+    if (r.ok || r.error.kind !== 'journal') throw new Error('expected a journal failure');
+    expect(r.error.error.left).toBe('cancelled');
+    expect(r.error.message).toBe(
+      `Nothing changed: journal ${FILE}: sync failed: an input/output error: the disk may be failing (EIO). ` +
+        'The journal could not be cut back: its line is followed by one that cancels it, so resuming skips it; no more lines can be written to it.',
+    );
+    expect(lines(mem.text(FILE)).slice(-2).map((l) => JSON.parse(l).kind)).toEqual(['event', 'cancel']);
+    mem.fault = null;
+    const later = commitMove(h, w, { kind: 'undo', n: 1 });
+    if (later.ok || later.error.kind !== 'journal') throw new Error('expected a journal failure');
+    expect(later.error.message).toContain('No more lines can be written to this journal since an earlier line failed');
+    const resumed = await resume(mem, FILE);
+    expect(resumed.report).toMatchObject({ status: 'clean', cancelled: 1 });
+    expect(observable(resumed.history)).toEqual(observable(h));
+  });
+
+  test('fsync failing once: the line is cancelled, then cut back, and the writer goes on', async () => {
+    const { mem, h, w, before } = setup();
+    let fsyncs = 0;
+    mem.fault = (op) => {
+      if (op === 'fsync' && ++fsyncs === 1) throw errno('EIO');
+    };
+    const r = commitAppend(h, w, { op: 'push', value: 9 });
+    if (r.ok || r.error.kind !== 'journal') throw new Error('expected a journal failure');
+    expect(r.error.error.left).toBe('nothing');
+    expect(mem.files.get(FILE)!.equals(before)).toBe(true);
+    const next = commitAppend(h, w, { op: 'push', value: 10 });
+    if (!next.ok) throw new Error(next.error.message);
+    const resumed = await resume(mem, FILE);
+    expect(resumed.report).toMatchObject({ status: 'clean', cancelled: 0 });
+    expect(observable(resumed.history)).toEqual(observable(next.history));
+  });
+
+  test('when neither the cut nor the cancel line can be written, the error says resuming may replay the command', () => {
+    const { mem, h, w } = setup();
+    let writes = 0;
+    mem.fault = (op) => {
+      if (op === 'fsync' || op === 'ftruncate' || (op === 'write' && ++writes > 1)) throw errno('ENOSPC');
+    };
+    const r = commitAppend(h, w, { op: 'push', value: 9 });
+    if (r.ok || r.error.kind !== 'journal') throw new Error('expected a journal failure');
+    expect(r.error.error.left).toBe('whole');
+    expect(r.error.message).toMatch(/could be neither cut back nor have the line cancelled: resuming it may replay this command; no more lines can be written to it\.$/);
+  });
+
+  test('a line that would take the journal past its size limit is refused; a journal past the limit is not resumed', async () => {
+    const mem = new MemoryFs();
+    const h = writeSession(mem, FILE, pushes(3));
+    const size = mem.files.get(FILE)!.length;
+    // Room for the line, but not for a cancel line after it as well.
+    const w = JournalWriter.open(FILE, { fs: mem, maxBytes: size + 150 });
+    const r = commitAppend(h, w, { op: 'push', value: 9 });
+    if (r.ok || r.error.kind !== 'journal') throw new Error('expected a journal failure');
+    expect(r.error.message).toBe(
+      `Nothing changed: journal ${FILE}: write failed: the journal would grow past its size limit: keep this session with export and start a new journal (EFBIG).`,
+    );
+    expect(mem.files.get(FILE)!.length).toBe(size);
+    w.close();
+    const roomy = JournalWriter.open(FILE, { fs: mem, maxBytes: size + 300 });
+    expect(commitAppend(h, roomy, { op: 'push', value: 9 }).ok).toBe(true);
+    roomy.close();
+    expect(mem.files.get(FILE)!.length - size).toBeLessThan(150);
+    mem.files.set(FILE, mem.files.get(FILE)!.subarray(0, size));
+    const before = Buffer.from(mem.files.get(FILE)!);
+    const { report, history } = await resumeHistory(FILE, { fs: mem, maxBytes: size - 1, history: toyOptions(ticking()), parse: toyParse });
+    expect(report.status).toBe('too-large');
+    expect(report.appendable).toBe(false);
+    expect(report.message).toBe(`${FILE} is ${(size / 2 ** 20).toFixed(1)} MiB, more than the ${((size - 1) / 2 ** 20).toFixed(1)} MiB a journal may hold. Nothing was read or changed: start a new journal.`);
+    expect(history.size).toBe(1);
+    expect(mem.files.get(FILE)!.equals(before)).toBe(true);
   });
 
   test('EACCES when creating a journal is a typed error', () => {

@@ -2,13 +2,28 @@
 import { History, type HistoryOptions } from './history.js';
 import { resumeJournal, type ResumeOptions, type ResumeReport } from './journal.js';
 
-export type ParseCommand<C> = (text: string) => { readonly ok: true; readonly command: C } | { readonly ok: false; readonly error: string };
+/**
+ * Reads a command back from its canonical text and the data its line
+ * carries (undefined when it has none). `note`: something people should
+ * know about this line; `transient`: the command cannot be rebuilt now for
+ * want of something outside the journal (see ReplayHandlers.event).
+ */
+export type ParseCommand<C> = (
+  text: string,
+  data?: unknown,
+) => { readonly ok: true; readonly command: C; readonly note?: string } | { readonly ok: false; readonly error: string; readonly transient?: boolean };
 
 export interface ResumeHistoryOptions<S, C, R> extends ResumeOptions {
   /** How to make the history; its start time comes from the journal's header. */
   readonly history: HistoryOptions<S, C, R>;
   /** Reads a command's canonical text back. */
   readonly parse: ParseCommand<C>;
+  /**
+   * The message of an error the reducer throws for a command it refuses
+   * (the command is not carried out; the replay stops there), or undefined
+   * for an error that is not a refusal (it is thrown on).
+   */
+  readonly refusal?: (error: unknown) => string | undefined;
   readonly progress?: (done: number, total: number) => void;
 }
 
@@ -25,11 +40,22 @@ export async function resumeHistory<S, C, R>(
         h = History.create({ ...opts.history, ...(header ? { startTime: header.time } : {}) });
       },
       event(rec) {
-        const parsed = opts.parse(rec.command);
-        if (!parsed.ok) return { error: `event ${rec.seq} \`${rec.command}\` no longer parses: ${parsed.error}` };
-        const next = history().append(parsed.command, { time: rec.time });
+        const parsed = opts.parse(rec.command, rec.data);
+        if (!parsed.ok) {
+          return parsed.transient
+            ? { error: `event ${rec.seq} \`${rec.command}\` cannot be replayed now: ${parsed.error}`, transient: true }
+            : { error: `event ${rec.seq} \`${rec.command}\` no longer parses: ${parsed.error}` };
+        }
+        let next;
+        try {
+          next = history().append(parsed.command, { time: rec.time });
+        } catch (e) {
+          const why = opts.refusal?.(e);
+          if (why === undefined) throw e;
+          return { error: `event ${rec.seq} \`${rec.command}\` cannot be carried out: ${why}` };
+        }
         h = next.history;
-        return { summary: next.event.summary };
+        return { summary: next.event.summary, ...(parsed.note !== undefined ? { note: parsed.note } : {}) };
       },
       move(rec) {
         const cur = history();

@@ -23,6 +23,7 @@ import { simHistoryOptions } from '../cli/repl/session.js';
 import { newParseContext } from '../commands/parse-context.js';
 import { validateState } from '../kernel-sim/validate.js';
 import { Rng } from '../live/fuzz-generate.js';
+import { JOURNAL_VERSION } from '../store/journal-format.js';
 import { resumeHistory } from '../store/resume.js';
 import { journalParser } from '../store/testing/sim-session.js';
 
@@ -176,7 +177,7 @@ describe('a journal whose writer is killed', () => {
           expect(report.drift).toEqual([]);
           expect(report.stopped).toBeNull();
           expect(report.appendable).toBe(true);
-          expect(report.version).toBe(1);
+          expect(report.version).toBe(JOURNAL_VERSION);
           expect(report.position).toBe(history.position);
           expect(report.message).toMatch(
             new RegExp(`^Resumed ${basename(journal)}: ${report.events} events? and ${report.moves} moves? replayed; position ${history.position}\\.`),

@@ -13,6 +13,7 @@ import { History } from '../../store/history.js';
 import { JournalWriteError } from '../../store/journal-error.js';
 import { JournalWriter } from '../../store/journal.js';
 import { resumeHistory } from '../../store/resume.js';
+import { importDataOf, recordedImport } from '../../snapshots/import-record.js';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME } from '../default-scenario.js';
 import type { StartFrom } from './args.js';
 import { actorSession, loadImportCommand, simHistoryOptions, type Session } from './session.js';
@@ -52,7 +53,7 @@ export async function openSession(chosen: StartFrom | null, fallback: StartFrom,
   if (journalPath !== null) {
     try {
       // The header's start time is event 0's: a resumed session keeps it.
-      journal = JournalWriter.create(journalPath, { startTime: history.current.time });
+      journal = JournalWriter.create(journalPath, { startTime: history.current.time, eventData: importDataOf });
     } catch (e) {
       if (e instanceof JournalWriteError) return { error: e.message };
       throw e;
@@ -121,33 +122,39 @@ async function resumeSession(chosen: StartFrom | null, journalPath: string, ctx:
   try {
     resumed = await resumeHistory(journalPath, {
       history: make.options,
-      parse(text) {
+      parse(text, data) {
         const p = parseLine(text, ctx, { file: journalPath, line: 0 });
         if (p.kind === 'error') return { ok: false, error: p.error.message };
         if (p.kind === 'command' && p.cmd.kind === 'import') {
-          // The journal has the line, not the data: the file is read again.
+          if (data !== undefined) {
+            const recorded = recordedImport(p.cmd.format, p.cmd.path, data);
+            if ('error' in recorded) return { ok: false, error: recorded.error };
+            make.texts.set(recorded.cmd, p.canonical);
+            return { ok: true, command: recorded.cmd };
+          }
+          // Journals before version 2 have the line, not the data: the file is read again, as it is now.
           const loaded = loadImportCommand(p.cmd.format, p.cmd.path, process.cwd());
-          if ('error' in loaded) return { ok: false, error: loaded.error };
+          if ('error' in loaded) return { ok: false, error: loaded.error, transient: true };
           make.texts.set(loaded.cmd, p.canonical);
-          return { ok: true, command: loaded.cmd };
+          return { ok: true, command: loaded.cmd, note: `its import was recorded without the data, so ${p.cmd.path} was read again as it is now` };
         }
         if (p.kind !== 'command' || !isStateCommand(p.cmd)) return { ok: false, error: 'not a command that makes an event' };
         make.texts.set(p.cmd, p.canonical);
         return { ok: true, command: p.cmd };
       },
+      refusal: (e) => (e instanceof CommandError ? e.message : undefined),
     });
   } catch (e) {
     if (e instanceof JournalWriteError) return { error: e.message };
-    if (e instanceof CommandError) return { error: `${journalPath}: an event can no longer be carried out: ${e.message}` };
     throw e;
   }
   const { history, report } = resumed;
-  if (report.status === 'unsupported') return { error: report.message };
+  if (report.status === 'unsupported' || report.status === 'too-large') return { error: report.message };
   let journal: JournalWriter | null = null;
   const notes = [report.message];
   if (report.appendable) {
     try {
-      journal = JournalWriter.open(journalPath);
+      journal = JournalWriter.open(journalPath, { eventData: importDataOf });
     } catch (e) {
       if (!(e instanceof JournalWriteError)) throw e;
       notes.push(`${e.message}: this session is not recorded.`);

@@ -67,6 +67,15 @@ export class MemoryFs implements JournalFs {
     return { size: this.files.get(h.path)?.length ?? 0 };
   }
 
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number {
+    const h = this.handle(fd);
+    this.check('read', h.path);
+    const f = this.files.get(h.path)!;
+    const part = f.subarray(Math.min(position, f.length), Math.min(position + length, f.length));
+    buffer.set(part, offset);
+    return part.length;
+  }
+
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number {
     const h = this.handle(fd);
     this.check('write', h.path);

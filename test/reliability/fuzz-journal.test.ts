@@ -1,11 +1,13 @@
 /**
  * Fuzzing the journal with damage: torn tails, garbage in the middle,
- * duplicated, missing, swapped and renumbered lines, flipped bytes, CRLF.
- * Each damaged journal is resumed the way `vmasim --session FILE` resumes
- * it (openSession), on real files.
+ * duplicated, missing, swapped and renumbered lines, cancel lines that name
+ * the wrong line, flipped bytes, CRLF. One of the journals damaged holds
+ * cancel lines of its own. Each damaged journal is resumed the way
+ * `vmasim --session FILE` resumes it (openSession), on real files.
  *
  * For every input: nothing throws and the session opens; every event whose
- * line lies wholly before the first damaged byte is kept, with its command;
+ * line lies wholly before the first damaged byte is kept (unless a cancel
+ * line before that byte took it back), with its command;
  * the position is the one the valid lines reach; the journal keeps exactly
  * its valid lines and the rest is saved beside it, byte for byte; the
  * message names the damaged line; and the session goes on recording.
@@ -19,6 +21,10 @@ import { openSession } from '../../cli/repl/open-session.js';
 import { runLine } from '../../cli/repl/run-line.js';
 import { decodeLine, encodeRecord, type EventRecord } from '../../store/journal-format.js';
 import { JournalWriter, scanJournal } from '../../store/journal.js';
+import { nodeJournalFs, type JournalFs } from '../../store/journal-fs.js';
+import { resumeHistory } from '../../store/resume.js';
+import { journalParser } from '../../store/testing/sim-session.js';
+import { actorSession, simHistoryOptions } from '../../cli/repl/session.js';
 import { messageProblems } from './support/checks.js';
 import { FUZZ_SEED, runs, summarize } from './support/fuzz.js';
 import { sandbox } from './support/sandbox.js';
@@ -32,7 +38,7 @@ afterAll(() => box.remove());
 
 const BASES: Buffer[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const [k, n] of [[1, 30], [2, 60], [3, 15]] as const) {
     const file = join(box.dir, `base-${k}.jsonl`);
     const session = simSession(box.dir, JournalWriter.create(file));
@@ -43,17 +49,59 @@ beforeAll(() => {
     session.close();
     BASES.push(readFileSync(file));
   }
+  BASES.push(await withCancelLines(join(box.dir, 'base-4.jsonl')));
 });
+
+/**
+ * A journal with cancel lines in it, as a failing disk leaves them: each
+ * round ends with a command whose fsync and take-back failed (its line and a
+ * cancel line stay, and the writer stops), and the next round resumes the
+ * journal and goes on.
+ */
+async function withCancelLines(file: string): Promise<Buffer> {
+  let failing = false;
+  const eio = () => Object.assign(new Error('EIO'), { code: 'EIO' });
+  const fs: JournalFs = {
+    ...nodeJournalFs,
+    fsyncSync: (fd) => {
+      if (failing) throw eio();
+      nodeJournalFs.fsyncSync(fd);
+    },
+    ftruncateSync: (fd, len) => {
+      if (failing) throw eio();
+      nodeJournalFs.ftruncateSync(fd, len);
+    },
+  };
+  const r = rng(4);
+  const ctx = newParseContext();
+  let session = simSession(box.dir, JournalWriter.create(file, { fs }));
+  runLine(session, ctx, 'file data 64K', { file: 'base', line: 0 });
+  for (let round = 1; round <= 4; round++) {
+    for (let i = 0; i < 8; i++) runLine(session, ctx, LINES[Math.floor(r() * LINES.length)]!, { file: 'base', line: i + 1 });
+    failing = true;
+    const refused = runLine(session, ctx, 'mmap 0x100000030000 4K rw- fixed', { file: 'base', line: 9 });
+    failing = false;
+    if (!(refused.result.kind === 'outcome' && refused.result.outcome.kind === 'refused')) throw new Error('the failing line was not refused');
+    session.close();
+    const make = simHistoryOptions();
+    const resumed = await resumeHistory(file, { history: make.options, parse: journalParser(make, newParseContext()) });
+    if (resumed.report.cancelled !== round || resumed.report.status !== 'clean') throw new Error(`round ${round}: ${resumed.report.message}`);
+    session = actorSession({ history: resumed.history, make, journal: JournalWriter.open(file, { fs }), baseDir: box.dir });
+  }
+  runLine(session, ctx, 'munmap 0x100000000000 4K', { file: 'base', line: 10 });
+  session.close();
+  return readFileSync(file);
+}
 
 type Damage =
   | { readonly op: 'cut' | 'flip' | 'nul' | 'crlf'; readonly at: number; readonly x: number }
   | { readonly op: 'garbage' | 'append'; readonly at: number; readonly bytes: Uint8Array }
-  | { readonly op: 'dup' | 'del' | 'swap' | 'reseq' | 'reparent'; readonly line: number; readonly by: number };
+  | { readonly op: 'dup' | 'del' | 'swap' | 'reseq' | 'reparent' | 'cancel'; readonly line: number; readonly by: number };
 
 const damage: fc.Arbitrary<Damage> = fc.oneof(
   fc.record({ op: fc.constantFrom('cut' as const, 'flip' as const, 'nul' as const, 'crlf' as const), at: fc.nat(), x: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ op: fc.constantFrom('garbage' as const, 'append' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 40 }) }),
-  fc.record({ op: fc.constantFrom('dup' as const, 'del' as const, 'swap' as const, 'reseq' as const, 'reparent' as const), line: fc.nat(), by: fc.constantFrom(-2, -1, 1, 2, 1000, 2 ** 53) }),
+  fc.record({ op: fc.constantFrom('dup' as const, 'del' as const, 'swap' as const, 'reseq' as const, 'reparent' as const, 'cancel' as const), line: fc.nat(), by: fc.constantFrom(-2, -1, 1, 2, 1000, 2 ** 53) }),
 );
 
 function lineSpans(b: Buffer): [number, number][] {
@@ -111,6 +159,15 @@ function damaged(base: Buffer, d: Damage): Buffer {
       }
       break;
     }
+    case 'cancel': {
+      // A well-formed cancel line that names another line than the one before it.
+      const r = decodeLine(parts[i]!.subarray(0, parts[i]!.length - 1));
+      const rec = r.ok && (r.record.kind === 'event' || r.record.kind === 'move') ? r.record : null;
+      const from = rec === null ? 0 : rec.kind === 'event' ? rec.parent : rec.from;
+      const to = rec === null ? 0 : rec.kind === 'event' ? rec.seq : rec.to;
+      parts.splice(i + 1, 0, encodeRecord({ kind: 'cancel', of: rec?.kind ?? 'event', from, to: to + Math.abs(d.by), time: 1 }));
+      break;
+    }
   }
   return Buffer.concat(parts);
 }
@@ -123,7 +180,7 @@ function firstDifference(a: Buffer, b: Buffer): number {
 
 describe('journals under damage', () => {
   it('resuming keeps every event before the damage, saves the rest, says where, and goes on', async () => {
-    const inputs = fc.sample(fc.record({ base: fc.nat({ max: 2 }), damage: fc.array(damage, { minLength: 1, maxLength: 2 }) }), { numRuns: runs(120), seed: FUZZ_SEED });
+    const inputs = fc.sample(fc.record({ base: fc.nat({ max: 3 }), damage: fc.array(damage, { minLength: 1, maxLength: 2 }) }), { numRuns: runs(120), seed: FUZZ_SEED });
     const t0 = performance.now();
     const outcomes: Record<string, number> = {};
     const failures: { input: string; problem: string }[] = [];
@@ -146,12 +203,14 @@ describe('journals under damage', () => {
         } else {
           const { session, notes } = opened;
           const h = session.engine.history;
-          // Events whose lines lie wholly before the first changed byte were acknowledged and are intact.
+          // Events whose lines lie wholly before the first changed byte were acknowledged and are
+          // intact, unless a cancel line among them took one back.
           const d = firstDifference(original, bytes);
-          const intact = lineSpans(original).filter(([, e]) => e <= d).map(([s, e]) => decodeLine(original.subarray(s, e - 1)));
+          const intactEnd = lineSpans(original).filter(([, e]) => e <= d).at(-1)?.[1] ?? 0;
+          const intact = scanJournal(original.subarray(0, intactEnd)).records;
           let events = 0;
           for (const r of intact) {
-            if (!r.ok || r.record.kind !== 'event') continue;
+            if (r.record.kind !== 'event') continue;
             events++;
             const ev = h.event(r.record.seq);
             if (ev?.text !== r.record.command) p.push(`event ${r.record.seq} (${r.record.command}) before the damage is ${ev ? `now ${ev.text}` : 'lost'}`);
