@@ -22,7 +22,7 @@ const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 
 /** A character as a message can show it: printable ones quoted, the others by code point. */
-export function showChar(c: string): string {
+function showChar(c: string): string {
   const cp = c.codePointAt(0)!;
   const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   if (cp === 0xfeff) return `a byte order mark (${code})`;
