@@ -1,4 +1,5 @@
 import type { VmaCommand, VmaSpec } from '../commands/ast.js';
+import { CommandError } from './command-error.js';
 import { fail } from './errno.js';
 import { mnemonicsToFlags, type VmFlags } from './flags.js';
 import type { MmWork } from './mm-work.js';
@@ -12,6 +13,7 @@ import { vmaMergeNewRange } from './vma-api/vma-merge-new.js';
 import { vmaModify } from './vma-api/vma-modify.js';
 import { vmaShrink } from './vma-api/vma-shrink.js';
 import { splitVma } from './vma-api/vma-split.js';
+import { anonVmaIdProblem } from './sim-limits.js';
 import { PAGE_SIZE, rangeString, type Vma } from './vma.js';
 
 /**
@@ -47,6 +49,8 @@ function fileOf(w: MmWork, name: string | null): string | null {
 }
 
 function nameAnonVma(w: MmWork, id: string | null): void {
+  const bad = id === null ? null : anonVmaIdProblem(id);
+  if (bad) throw new CommandError(`av=ID ${bad}`);
   if (id && !w.namedAnonVmas.includes(id)) w.namedAnonVmas = [...w.namedAnonVmas, id];
 }
 
@@ -67,6 +71,18 @@ function specToVma(w: MmWork, spec: VmaSpec, hasClose: boolean): Vma {
   };
 }
 
+/**
+ * The userland harness links VMAs without looking at map_count; here a VMA
+ * is linked only as mmap would link one (map_count not above
+ * max_map_count), so that no process outgrows what its snapshot may hold.
+ */
+function roomForOneMore(w: MmWork): void {
+  if (w.mapCount > w.config.maxMapCount) {
+    w.note('error', () => `map_count ${w.mapCount} is above max_map_count ${w.config.maxMapCount}: vmasim links no more VMAs`);
+    fail('ENOMEM');
+  }
+}
+
 /** The one VMA that holds all of [start, end), or EINVAL. */
 function holding(w: MmWork, start: number, end: number): Vma {
   const v = w.find(start);
@@ -79,6 +95,7 @@ export function runVmaCommand(w: MmWork, cmd: VmaCommand): string | number {
     case 'vma-add': {
       const v = specToVma(w, cmd.vma, cmd.close);
       if (w.findIntersection(v.start, v.end)) fail('EEXIST');
+      roomForOneMore(w);
       w.insert(v);
       w.note('insert', () => `linked ${describe(v)}`);
       return 0;
@@ -172,7 +189,10 @@ export function runVmaCommand(w: MmWork, cmd: VmaCommand): string | number {
       if (!vma || vma.start !== start) fail('EINVAL');
       if (cmd.pgoff >= LIMIT) fail('EINVAL');
       const len = vma.end - vma.start;
+      // The copy must end where `vma add` could end one.
+      addr(BigInt(newAddr + len));
       if (w.findIntersection(newAddr, newAddr + len)) fail('EEXIST');
+      roomForOneMore(w);
       if (cmd.failPrealloc) fail('ENOMEM');
       const r = copyVma(w, vma, newAddr, len, Number(cmd.pgoff));
       if (!r) fail('ENOMEM');

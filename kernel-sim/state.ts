@@ -36,6 +36,18 @@ export interface SimFile {
   readonly size: number;
 }
 
+/**
+ * The prefix of shmem object ids (`shmem:1`, `shmem:2`, ...). Files are kept
+ * by id and a regular file's id is its NAME, so a NAME with this prefix
+ * could be taken for shared anonymous memory: such names are refused.
+ */
+export const SHMEM_ID_PREFIX = 'shmem:';
+
+/** Whether a regular file NAME (or an imported path) would read as a shmem object's id. */
+export function looksLikeShmemId(name: string): boolean {
+  return name.startsWith(SHMEM_ID_PREFIX);
+}
+
 /** One process's address space: the kernel's mm_struct as far as VMAs go. */
 export interface Mm {
   readonly vmas: VmaTree;
@@ -52,7 +64,7 @@ export interface Process {
 /** The whole simulated machine. Immutable; operations return new states. */
 export interface SimState {
   readonly config: SimConfig;
-  /** Open files by id. Regular files use their NAME as id; shmem objects `shmem:N`. */
+  /** Open files by id. Regular files use their NAME as id; shmem objects `shmem:N`, a form no NAME may take. */
   readonly files: Readonly<Record<string, SimFile>>;
   /** Processes by number; a process number is never reused. */
   readonly processes: readonly Process[];

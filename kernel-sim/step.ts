@@ -4,6 +4,7 @@ import { CommandError } from './command-error.js';
 import { forkProcess } from './fork.js';
 import { runVmaCommand } from './internal-commands.js';
 import { MmWork } from './mm-work.js';
+import { describeAboveCeiling, fileNameProblem, forkProblem, newFileProblem, processAboveCeiling } from './sim-limits.js';
 import type { SimState } from './state.js';
 import { sysMadvise, sysSetAnonName } from './syscalls/madvise.js';
 import { sysMlock, sysMunlock } from './syscalls/mlock.js';
@@ -59,7 +60,11 @@ export function step(state: SimState, cmd: StateCommand, opts: StepOptions = {})
   const pid = state.current;
   switch (cmd.kind) {
     case 'file': {
+      const badName = fileNameProblem(cmd.name);
+      if (badName) throw new CommandError(`file NAME ${badName}`);
       if (state.files[cmd.name]) throw new CommandError(`file ${cmd.name} already exists`);
+      const full = newFileProblem(state);
+      if (full) throw new CommandError(`file ${cmd.name}: ${full}`);
       if (cmd.size > BigInt(Number.MAX_SAFE_INTEGER)) throw new CommandError(`file size ${cmd.size} is too large`);
       const next: SimState = { ...state, files: { ...state.files, [cmd.name]: { id: cmd.name, kind: 'regular', name: cmd.name, size: Number(cmd.size) } } };
       return { state: next, reported: false, ret: 0, errno: null, trace: NO_TRACE, process: pid };
@@ -69,10 +74,14 @@ export function step(state: SimState, cmd: StateCommand, opts: StepOptions = {})
       switch (cmd.option) {
         case 'anon_vma_name': config = { ...config, anonVmaName: cmd.value }; break;
         case 'soft_dirty': config = { ...config, softDirty: cmd.value }; break;
-        case 'max_map_count':
+        case 'max_map_count': {
           if (cmd.value > 2147483647n) throw new CommandError(`max_map_count ${cmd.value} is above the kernel's limit of 2147483647`);
           config = { ...config, maxMapCount: Number(cmd.value) };
+          // The kernel lets the sysctl drop below a process's map_count; a snapshot of that process could not be imported back.
+          const above = processAboveCeiling(state, config);
+          if (above) throw new CommandError(`max_map_count ${cmd.value} is too low: process ${above.process} has ${describeAboveCeiling(above.vmas, config.maxMapCount)}`);
           break;
+        }
         case 'mmap_base':
           if (cmd.value % BigInt(PAGE_SIZE) !== 0n || cmd.value > TASK_SIZE_BIG || cmd.value < 0x10000n)
             throw new CommandError(`mmap_base ${hex(Number(cmd.value))} must be page aligned and between 0x10000 and 0x7ffffffff000`);
@@ -87,6 +96,8 @@ export function step(state: SimState, cmd: StateCommand, opts: StepOptions = {})
       return { state: { ...state, current: Number(n) }, reported: true, ret: 0, errno: null, trace: NO_TRACE, process: Number(n) };
     }
     case 'fork': {
+      const full = forkProblem(state);
+      if (full) throw new CommandError(`fork: ${full}`);
       const w = new MmWork(state, pid, tracing);
       const { state: next, child } = forkProcess(state, w);
       return { state: next, reported: true, ret: child, errno: null, trace: tracing ? [{ kind: 'note', text: `process ${pid} forked process ${child}` }] : NO_TRACE, process: pid };

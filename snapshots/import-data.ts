@@ -21,6 +21,8 @@
 import type { ImportKind } from '../commands/ast.js';
 import { CommandError, type StepOutcome } from '../kernel-sim/step.js';
 import { GuardMarkers } from '../kernel-sim/guard-markers.js';
+import { describeAboveCeiling, MAX_FILES, processAboveCeiling, regularFileCount } from '../kernel-sim/sim-limits.js';
+import { shortJson, shortText } from '../kernel-sim/short-text.js';
 import type { SimFile, SimState } from '../kernel-sim/state.js';
 import { VmaTree } from '../kernel-sim/vma-tree.js';
 import type { Vma } from '../kernel-sim/vma.js';
@@ -180,8 +182,10 @@ function install(state: SimState, inc: Incoming): SimState {
   for (const f of inc.files) {
     if (f.kind === 'regular') {
       const existing = state.files[f.name];
-      if (existing && inc.strictSizes && (existing.kind !== 'regular' || existing.size !== f.size))
-        throw new CommandError(`file ${f.name} already exists with ${existing.size} bytes; the imported one has ${f.size}`);
+      // The readers refuse such names; a regular file must never be joined to a shmem object.
+      if (existing && existing.kind !== 'regular') throw new CommandError(`the imported file ${shortJson(f.name)} has the id of a shmem object`);
+      if (existing && inc.strictSizes && existing.size !== f.size)
+        throw new CommandError(`file ${shortText(f.name)} already exists with ${existing.size} bytes; the imported one has ${f.size}`);
       if (!existing) files[f.name] = snapshotFileToFile(f);
       fileMap.set(f.id, f.name);
       continue;
@@ -207,7 +211,7 @@ function install(state: SimState, inc: Incoming): SimState {
   });
   const processes = state.processes.slice();
   processes[state.current] = { ...processes[state.current]!, mm: { vmas: VmaTree.fromSorted(vmas), guards: inc.guards } };
-  return {
+  const next: SimState = {
     ...state,
     config: inc.config,
     files,
@@ -216,4 +220,10 @@ function install(state: SimState, inc: Incoming): SimState {
     nextShmem,
     namedAnonVmas: namedAfter,
   };
+  // What every state must keep to be exported and imported back (kernel-sim/sim-limits.ts).
+  const above = processAboveCeiling(next, inc.config);
+  if (above) throw new CommandError(`the import would leave process ${above.process} with ${describeAboveCeiling(above.vmas, inc.config.maxMapCount)}`);
+  const fileCount = regularFileCount(files);
+  if (fileCount > MAX_FILES) throw new CommandError(`the import would make ${fileCount.toLocaleString('en-US')} files, more than the ${MAX_FILES.toLocaleString('en-US')} vmasim holds`);
+  return next;
 }

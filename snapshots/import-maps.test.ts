@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { currentState } from '../commands/engine.js';
 import { flagsToMnemonics } from '../kernel-sim/flags.js';
-import { initialState } from '../kernel-sim/state.js';
+import { initialState, type SimState } from '../kernel-sim/state.js';
 import { validateState } from '../kernel-sim/validate.js';
 import { parseSmaps } from '../live/smaps.js';
 import { mapsText, smapsText } from './export-maps.js';
+import { exportScript } from './export-script.js';
 import { applyImport } from './import-data.js';
 import { importSmapsFromPid, loadImport } from './importers.js';
+import { stateToSnapshot } from './json-snapshot.js';
 import { run } from './testing/sessions.js';
 
 /** A layout with every kind of VMA maps can show. */
@@ -125,6 +127,34 @@ describe('maps and smaps import', () => {
     expect(state.processes[0]!.mm.vmas.size).toBe(2);
   });
 
+  it('maps: the largest OFFSET a file can hold is taken exactly', () => {
+    const { state } = imported('maps', '100000000000-100000002000 r--s 1fffffffffd000 00:00 0 /f\n');
+    expect(state.files['/f']!.size).toBe(Number.MAX_SAFE_INTEGER - 4095);
+    expect(state.processes[0]!.mm.vmas.toArray()[0]!.pgoff).toBe(2 ** 41 - 3);
+  });
+
+  it('every export keeps regular files and shmem objects apart, and json, script, maps and smaps import back', () => {
+    const engine = run('file my-shmem:1 16K\nmmap 0x100000000000 4K rw- shared fixed\nmmap 0x100000001000 4K r-- shared fixed file=my-shmem:1\nmmap 0x100000002000 4K rw- shared fixed\n');
+    const state = currentState(engine);
+    const kinds = (s: SimState) => s.processes[0]!.mm.vmas.toArray().map((v) => [v.file === null ? null : s.files[v.file]!.kind, v.file]);
+    expect(kinds(state)).toEqual([['shmem', 'shmem:1'], ['regular', 'my-shmem:1'], ['shmem', 'shmem:2']]);
+
+    const json = loadImport('json', { text: JSON.stringify(stateToSnapshot(state)), name: 's.json' });
+    if (!json.ok) throw new Error(json.error);
+    expect(stateToSnapshot(applyImport(initialState(), json.data))).toEqual(stateToSnapshot(state));
+
+    const script = exportScript(engine, {});
+    if (!script.ok) throw new Error(script.error);
+    expect(stateToSnapshot(currentState(run(script.text)))).toEqual(stateToSnapshot(state));
+
+    for (const kind of ['maps', 'smaps'] as const) {
+      const back = imported(kind, kind === 'maps' ? mapsText(state) : smapsText(state)).state;
+      // Each shared anonymous VMA is given a shmem object of its own, in order; the file keeps its name.
+      expect(kinds(back), kind).toEqual(kinds(state));
+      expect(back.files['my-shmem:1'], kind).toMatchObject({ kind: 'regular', size: 4096 });
+    }
+  });
+
   it('reuses a file the machine has, and gives fresh anon_vma ids', () => {
     const host = currentState(run('file data 64K\nvma add 0x1000 0x2000 1 rd,wr,mr,mw av=av1\nfork\n'));
     const r = loadImport('smaps', { text: smapsText(currentState(run(SCENARIO))), name: 'x.smaps' });
@@ -164,6 +194,15 @@ describe('maps and smaps import', () => {
     ['a VmFlags line that disagrees with the permissions', 'smaps', `${H}\nVmFlags: rd mr mw me \n`, /^x\.smaps: line 1: the permissions rw-p disagree with the VmFlags line \(it lacks wr\)/],
     ['an unknown VmFlags word', 'smaps', `${H}\nVmFlags: rd wr mr mw me qq \n`, /^x\.smaps: line 1: VmFlags 'qq' is not a flag vmasim knows/],
     ['a non-numeric field', 'smaps', `${H}\nRss: lots kB\nVmFlags: rd wr \n`, /^x\.smaps: line 2: the value of 'Rss' is not a number/],
+    [
+      'an OFFSET that takes a file past 2^53 bytes',
+      'maps',
+      `${H}\n100000001000-100000003000 r--s 1fffffffffe000 00:00 0 /f\n`,
+      /^x\.maps: line 2: OFFSET 1fffffffffe000 is too large: the mapping would end 0x20000000000000 bytes into its file, above the 2\^53 - 1 bytes a file may have$/,
+    ],
+    ['an OFFSET that takes shared anonymous memory past 2^53 bytes', 'maps', `100000000000-100000001000 rw-s fffffffffffff000 00:00 0\n`, /^x\.maps: line 1: OFFSET fffffffffffff000 is too large/],
+    ['a path shaped like a shmem id', 'maps', `${H}\n100000001000-100000002000 r--p 00000000 00:00 0 shmem:7\n`, /^x\.maps: line 2: the path 'shmem:7' starts with 'shmem:'/],
+    ['an anonymous name prctl refuses', 'maps', `100000000000-100000001000 rw-p 00000000 00:00 0 [anon:a[b]\n`, /^x\.maps: line 1: the anonymous name 'a\[b' holds '\[', which the kernel refuses/],
   ];
 
   it.each(bad)('refuses %s, naming the line', (_what, kind, text, message) => {

@@ -22,6 +22,8 @@ import {
   VM_READ, VM_SHARED, VM_WRITE, type VmFlags,
 } from '../kernel-sim/flags.js';
 import { hex, PAGE_SIZE } from '../kernel-sim/vma.js';
+import { MAX_FILES, anonNameProblem, fileNameProblem } from '../kernel-sim/sim-limits.js';
+import { capMessage, shortText } from '../kernel-sim/short-text.js';
 import { parseSmaps, SmapsParseError } from '../live/smaps.js';
 import type { AddressSpaceImport, ImportSource } from './import-data.js';
 import type { SnapshotFile, SnapshotVma } from './snapshot-schema.js';
@@ -57,7 +59,7 @@ class LineError extends Error {
     readonly lineNumber: number,
     readonly reason: string,
   ) {
-    super(`line ${lineNumber}: ${reason}`);
+    super(`line ${lineNumber}: ${capMessage(reason)}`);
   }
 }
 
@@ -72,19 +74,19 @@ function parseHeader(text: string, line: number): Omit<Entry, 'vmflags' | 'anony
   const parts = text.split(' ');
   for (let i = 0; i < FIELD_NAMES.length; i++) {
     if (parts[i] === undefined || parts[i] === '')
-      fail(`the line ends before ${FIELD_NAMES[i]}: expected ${HEADER_SYNTAX}, got '${text}'`);
+      fail(`the line ends before ${FIELD_NAMES[i]}: expected ${HEADER_SYNTAX}, got '${shortText(text)}'`);
   }
   const [range, perms, off, dev, ino] = parts as [string, string, string, string, string];
   const rest = parts.slice(5).join(' ');
   const rm = /^([^-]*)-(.*)$/.exec(range);
-  if (!rm) fail(`expected START-END in hex (like 100000000000-100000002000), got '${range}'`);
+  if (!rm) fail(`expected START-END in hex (like 100000000000-100000002000), got '${shortText(range)}'`);
   const [, s, e] = rm!;
   for (const [what, h] of [['start', s!], ['end', e!]] as const)
-    if (!/^[0-9a-f]+$/.test(h)) fail(`the ${what} address '${h}' is not lower-case hex`);
-  if (!/^[r-][w-][x-][ps]$/.test(perms)) fail(`expected PERMS like rw-p (r/-, w/-, x/-, then p or s), got '${perms}'`);
-  if (!/^[0-9a-f]+$/.test(off)) fail(`expected OFFSET in hex, got '${off}'`);
-  if (!/^[0-9a-f]{2,}:[0-9a-f]{2,}$/.test(dev)) fail(`expected the device as MAJ:MIN in hex (like 00:00), got '${dev}'`);
-  if (!/^[0-9]+$/.test(ino)) fail(`expected INODE as a decimal number, got '${ino}'`);
+    if (!/^[0-9a-f]+$/.test(h)) fail(`the ${what} address '${shortText(h)}' is not lower-case hex`);
+  if (!/^[r-][w-][x-][ps]$/.test(perms)) fail(`expected PERMS like rw-p (r/-, w/-, x/-, then p or s), got '${shortText(perms)}'`);
+  if (!/^[0-9a-f]+$/.test(off)) fail(`expected OFFSET in hex, got '${shortText(off)}'`);
+  if (!/^[0-9a-f]{2,}:[0-9a-f]{2,}$/.test(dev)) fail(`expected the device as MAJ:MIN in hex (like 00:00), got '${shortText(dev)}'`);
+  if (!/^[0-9]+$/.test(ino)) fail(`expected INODE as a decimal number, got '${shortText(ino)}'`);
   const name = rest.replace(/^ +/, '');
   return {
     line,
@@ -107,7 +109,7 @@ function parseMapsText(text: string): Entry[] {
     const l = rows[i]!.replace(/\r$/, '');
     if (l === '') throw new LineError(i + 1, 'blank line inside maps text');
     if (/^[A-Za-z_][A-Za-z0-9_]*:/.test(l))
-      throw new LineError(i + 1, `expected a maps line ${HEADER_SYNTAX}, got '${l}' (this looks like smaps text: import it as smaps)`);
+      throw new LineError(i + 1, `expected a maps line ${HEADER_SYNTAX}, got '${shortText(l)}' (this looks like smaps text: import it as smaps)`);
     out.push({ ...parseHeader(l, i + 1), vmflags: null, anonymousKb: null });
   }
   return out;
@@ -185,6 +187,18 @@ function flagsOf(v: Entry): VmFlags {
   return f;
 }
 
+/**
+ * Where a file or shmem mapping ends in its file: the size the file is taken
+ * to have. Sizes are held exactly below 2^53 (as `file` SIZE is), so an
+ * OFFSET near 2^64 is refused rather than rounded.
+ */
+function fileEnd(v: Entry): number {
+  const end = v.offset + (v.end - v.start);
+  if (end > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new LineError(v.line, `OFFSET ${shortText(v.offset.toString(16))} is too large: the mapping would end 0x${end.toString(16)} bytes into its file, above the 2^53 - 1 bytes a file may have`);
+  return Number(end);
+}
+
 /** Names the kernel gives to memory without a file ([heap], [stack], [vdso], ...). */
 const KERNEL_NAME = /^\[[^\]]*\]$/;
 
@@ -225,9 +239,11 @@ export function importMapsText(text: string, format: 'maps' | 'smaps', source: I
       const p = v.pathname;
       const anonName = p ? /^\[anon:(.*)\]$/.exec(p) : null;
       const shmemName = p ? /^\[anon_shmem:(.*)\]$/.exec(p) : null;
+      const badName = anonName || shmemName ? anonNameProblem((anonName ?? shmemName)![1]!) : null;
+      if (badName) throw new LineError(v.line, `the anonymous name ${badName}`);
       if (shmemName || (shared && (p === null || p === '/dev/zero (deleted)'))) {
         file = `shmem:${shmem.length + 1}`;
-        shmem.push({ id: file, kind: 'shmem', name: null, size: (offsetPages + pages) * PAGE_SIZE });
+        shmem.push({ id: file, kind: 'shmem', name: null, size: fileEnd(v) });
         name = shmemName ? shmemName[1]! : null;
         pgoff = offsetPages;
       } else if (anonName) {
@@ -235,10 +251,13 @@ export function importMapsText(text: string, format: 'maps' | 'smaps', source: I
       } else if (p !== null && KERNEL_NAME.test(p)) {
         droppedNames.add(p);
       } else if (p !== null) {
+        const badPath = fileNameProblem(p);
+        if (badPath) throw new LineError(v.line, `the path ${badPath}`);
         file = p;
         pgoff = offsetPages;
         const f = files.get(p) ?? { size: 0, vmas: 0 };
-        files.set(p, { size: Math.max(f.size, (offsetPages + pages) * PAGE_SIZE), vmas: f.vmas + 1 });
+        if (f.vmas === 0 && files.size >= MAX_FILES) throw new LineError(v.line, `a path beyond the ${MAX_FILES.toLocaleString('en-US')} files vmasim holds`);
+        files.set(p, { size: Math.max(f.size, fileEnd(v)), vmas: f.vmas + 1 });
       }
       if (file === null) anonCount++;
       let anon: string | null = null;

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { ImportKind } from '../commands/ast.js';
 import { currentState } from '../commands/engine.js';
 import { runScenario } from '../commands/run-scenario.js';
+import { capMessage } from '../kernel-sim/short-text.js';
 import { readInputFile } from './read-input-file.js';
 import { basename } from 'node:path';
 import type { ImportData, ImportSource } from './import-data.js';
@@ -47,7 +48,8 @@ const READERS: Readonly<Record<ImportKind, Reader>> = {
     } finally {
       importing.pop();
     }
-    if (!run.ok) return { ok: false, error: run.message };
+    // A scenario message quotes a word whole (commands/), so a 1 MB word would make a 1 MB message here.
+    if (!run.ok) return { ok: false, error: capMessage(run.message) };
     const state = currentState(run.engine);
     const notes = [`ran ${name} (${run.engine.history.position} events) and took its final state, settings (config) included`];
     if (state.processes.length > 1)

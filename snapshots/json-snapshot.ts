@@ -10,8 +10,12 @@ import { GuardMarkers } from '../kernel-sim/guard-markers.js';
 import type { Process, SimConfig, SimFile, SimState } from '../kernel-sim/state.js';
 import { VmaTree } from '../kernel-sim/vma-tree.js';
 import { hex, PAGE_SIZE, type Vma } from '../kernel-sim/vma.js';
+import { shortJson as q, shortText } from '../kernel-sim/short-text.js';
+import { anonNameProblem, anonVmaIdProblem, describeAboveCeiling, fileNameProblem, mapCountCeiling, MAX_FILES, MAX_PROCESSES } from '../kernel-sim/sim-limits.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 import type { Window } from './sim-report.js';
 import {
+  configSchema,
   describeIssue,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -185,13 +189,15 @@ export function readSnapshot(value: unknown): SnapshotRead {
   const o = value as Record<string, unknown>;
   // Format and version first: a file of another version should say so, not list every difference.
   if (o.format !== SNAPSHOT_FORMAT)
-    return { ok: false, error: `format: expected "${SNAPSHOT_FORMAT}", got ${o.format === undefined ? 'nothing' : JSON.stringify(o.format)}` };
+    return { ok: false, error: `format: expected ${q(SNAPSHOT_FORMAT)}, got ${o.format === undefined ? 'nothing' : q(o.format)}` };
   if (o.version !== SNAPSHOT_VERSION && o.version !== SNAPSHOT_VERSION_1)
     return {
       ok: false,
-      error: `version: this vmasim reads snapshot versions ${SNAPSHOT_VERSION_1} and ${SNAPSHOT_VERSION}, the file has ${o.version === undefined ? 'no version' : `version ${JSON.stringify(o.version)}`}`,
+      error: `version: this vmasim reads snapshot versions ${SNAPSHOT_VERSION_1} and ${SNAPSHOT_VERSION}, the file has ${o.version === undefined ? 'no version' : `version ${q(o.version)}`}`,
     };
   const version = o.version;
+  const tooMany = countProblem(o);
+  if (tooMany) return { ok: false, error: tooMany };
   const parsed = version === SNAPSHOT_VERSION_1 ? snapshotV1Schema.safeParse(value, { reportInput: true }) : snapshotSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const issues = parsed.error.issues;
@@ -203,25 +209,40 @@ export function readSnapshot(value: unknown): SnapshotRead {
   return { ok: true, snapshot: parsed.data.version === SNAPSHOT_VERSION_1 ? upgradeV1(parsed.data) : parsed.data };
 }
 
+/**
+ * Too many processes, or VMAs in a process, checked before the schema so
+ * that a huge snapshot is refused at once rather than after checking every
+ * VMA. A process can hold max_map_count + 1 VMAs (sim-limits.ts
+ * mapCountCeiling); where max_map_count is not a valid number the schema
+ * says so.
+ */
+function countProblem(o: Record<string, unknown>): string | null {
+  const processes = o.processes;
+  if (!Array.isArray(processes)) return null;
+  if (processes.length > MAX_PROCESSES)
+    return `processes: ${processes.length.toLocaleString('en-US')} processes, more than the ${MAX_PROCESSES} vmasim runs (process 0 and ${MAX_PROCESSES - 1} forks)`;
+  const max = (o.config as { max_map_count?: unknown } | null | undefined)?.max_map_count;
+  if (!configSchema.shape.max_map_count.safeParse(max).success) return null;
+  const ceiling = mapCountCeiling(max as number);
+  for (const [pi, p] of processes.entries()) {
+    const vmas = (p as { vmas?: unknown } | null)?.vmas;
+    if (Array.isArray(vmas) && vmas.length > ceiling)
+      return `processes[${pi}].vmas: ${describeAboveCeiling(vmas.length, max as number)}`;
+  }
+  return null;
+}
+
 /** JSON text → snapshot; a syntax error names the line and column. */
 export function parseSnapshotText(text: string): SnapshotRead {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: `not valid JSON: ${jsonErrorPlace(text, (e as Error).message)}` };
+    const at = findJsonSyntaxError(text);
+    // JSON.parse and the reader agree on what JSON is (json-syntax.test.ts); V8's own words are a last resort.
+    return { ok: false, error: `not valid JSON: ${at ? `line ${at.line}, column ${at.column}: ${at.reason}` : shortText((e as Error).message)}` };
   }
   return readSnapshot(value);
-}
-
-function jsonErrorPlace(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  const at = m ? Number(m[1]) : message.includes('Unexpected end') ? text.length : null;
-  if (at === null) return message;
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  const column = at - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/, '')}`;
 }
 
 function addressOf(h: string): number | null {
@@ -234,7 +255,7 @@ function checkRules(s: Snapshot | SnapshotV1): string | null {
   const c = s.config;
   const base = addressOf(c.mmap_base);
   if (base === null || base % PAGE_SIZE !== 0 || base < 0x10000 || base > TASK_SIZE)
-    return `config.mmap_base: expected a page-aligned address between 0x10000 and ${hex(TASK_SIZE)}, got "${c.mmap_base}"`;
+    return `config.mmap_base: expected a page-aligned address between 0x10000 and ${hex(TASK_SIZE)}, got ${q(c.mmap_base)}`;
   if (s.window) {
     const ws = addressOf(s.window.start);
     const we = addressOf(s.window.end);
@@ -242,15 +263,22 @@ function checkRules(s: Snapshot | SnapshotV1): string | null {
   }
 
   const fileIds = new Map<string, SnapshotFile>();
+  let regularFiles = 0;
   for (const [i, f] of s.files.entries()) {
-    if (fileIds.has(f.id)) return `files[${i}].id: "${f.id}" appears twice`;
-    if (f.kind === 'regular' && f.name !== f.id) return `files[${i}].name: a regular file's id is its name; expected "${f.id}", got "${f.name}"`;
-    if (f.kind === 'regular' && /^shmem:/.test(f.name)) return `files[${i}].name: "shmem:" names are kept for shmem objects`;
+    if (fileIds.has(f.id)) return `files[${i}].id: ${q(f.id)} appears twice`;
+    if (f.kind === 'regular' && f.name !== f.id) return `files[${i}].name: a regular file's id is its name; expected ${q(f.id)}, got ${q(f.name)}`;
+    if (f.kind === 'regular') {
+      const bad = fileNameProblem(f.name);
+      if (bad) return `files[${i}].name: ${bad}`;
+      if (++regularFiles > MAX_FILES) return `files[${i}]: a regular file beyond the ${MAX_FILES.toLocaleString('en-US')} vmasim holds`;
+    }
     fileIds.set(f.id, f);
   }
   const anonIds = new Map<string, SnapshotAnonVma>();
   for (const [i, a] of s.anon_vmas.entries()) {
-    if (anonIds.has(a.id)) return `anon_vmas[${i}].id: "${a.id}" appears twice`;
+    if (anonIds.has(a.id)) return `anon_vmas[${i}].id: ${q(a.id)} appears twice`;
+    const bad = anonVmaIdProblem(a.id);
+    if (bad) return `anon_vmas[${i}].id: ${bad}`;
     anonIds.set(a.id, a);
   }
 
@@ -266,38 +294,40 @@ function checkRules(s: Snapshot | SnapshotV1): string | null {
       const vat = `${at}.vmas[${vi}]`;
       const start = addressOf(v.start);
       const end = addressOf(v.end);
-      if (start === null) return `${vat}.start: expected an address at most ${hex(ADDRESS_LIMIT)}, got "${v.start}"`;
-      if (end === null) return `${vat}.end: expected an address at most ${hex(ADDRESS_LIMIT)}, got "${v.end}"`;
-      if (start % PAGE_SIZE !== 0) return `${vat}.start: expected a page-aligned address, got "${v.start}"`;
-      if (end % PAGE_SIZE !== 0) return `${vat}.end: expected a page-aligned address, got "${v.end}"`;
-      if (start >= end) return `${vat}: expected start below end, got ${v.start}-${v.end}`;
+      if (start === null) return `${vat}.start: expected an address at most ${hex(ADDRESS_LIMIT)}, got ${q(v.start)}`;
+      if (end === null) return `${vat}.end: expected an address at most ${hex(ADDRESS_LIMIT)}, got ${q(v.end)}`;
+      if (start % PAGE_SIZE !== 0) return `${vat}.start: expected a page-aligned address, got ${q(v.start)}`;
+      if (end % PAGE_SIZE !== 0) return `${vat}.end: expected a page-aligned address, got ${q(v.end)}`;
+      if (start >= end) return `${vat}: expected start below end, got ${shortText(v.start)}-${shortText(v.end)}`;
       if (start < prevEnd)
-        return `${vat}.start: VMAs must be in address order without overlap; ${v.start} is below the end of the VMA before it (${hex(prevEnd)})`;
+        return `${vat}.start: VMAs must be in address order without overlap; ${shortText(v.start)} is below the end of the VMA before it (${hex(prevEnd)})`;
       prevEnd = end;
       if (new Set(v.vmflags).size !== v.vmflags.length) return `${vat}.vmflags: a mnemonic appears twice`;
-      if (v.file !== null && !fileIds.has(v.file)) return `${vat}.file: expected the id of a file in "files", got "${v.file}"`;
+      if (v.file !== null && !fileIds.has(v.file)) return `${vat}.file: expected the id of a file in "files", got ${q(v.file)}`;
       if (v.anon_vma === null && v.anon_vma_chain.length > 0) return `${vat}.anon_vma_chain: expected [] for a VMA without an anon_vma`;
       if (v.anon_vma !== null && v.anon_vma_chain[v.anon_vma_chain.length - 1] !== v.anon_vma)
-        return `${vat}.anon_vma_chain: expected its anon_vma "${v.anon_vma}" as the last (newest) entry`;
+        return `${vat}.anon_vma_chain: expected its anon_vma ${q(v.anon_vma)} as the last (newest) entry`;
       if (new Set(v.anon_vma_chain).size !== v.anon_vma_chain.length) return `${vat}.anon_vma_chain: an anon_vma appears twice`;
       for (const [ci, id] of v.anon_vma_chain.entries()) {
-        if (!anonIds.has(id)) return `${vat}.anon_vma_chain[${ci}]: "${id}" is not listed in "anon_vmas"`;
+        if (!anonIds.has(id)) return `${vat}.anon_vma_chain[${ci}]: ${q(id)} is not listed in "anon_vmas"`;
         usedAnon.add(id);
       }
+      const badName = v.name === null ? null : anonNameProblem(v.name);
+      if (badName) return `${vat}.name: ${badName}`;
     }
     const guardProblem = isV1Process(p) ? checkGuardPages(p.guard_pages, at, addressOf) : checkGuardRanges(p.guard_ranges, at);
     if (guardProblem) return guardProblem;
   }
   for (const [i, a] of s.anon_vmas.entries()) {
-    if (!a.named && !usedAnon.has(a.id)) return `anon_vmas[${i}]: "${a.id}" is neither named nor used by a VMA`;
+    if (!a.named && !usedAnon.has(a.id)) return `anon_vmas[${i}]: ${q(a.id)} is neither named nor used by a VMA`;
     const m = /^av([0-9]+)$/.exec(a.id);
     if (!a.named && m && Number(m[1]) >= s.counters.next_anon_vma)
-      return `counters.next_anon_vma: expected a number above ${m[1]} (anon_vma ${a.id} exists), got ${s.counters.next_anon_vma}`;
+      return `counters.next_anon_vma: expected a number above ${shortText(m[1]!)} (anon_vma ${shortText(a.id)} exists), got ${s.counters.next_anon_vma}`;
   }
   for (const f of s.files) {
     const m = /^shmem:([0-9]+)$/.exec(f.id);
     if (f.kind === 'shmem' && m && Number(m[1]) >= s.counters.next_shmem)
-      return `counters.next_shmem: expected a number above ${m[1]} (${f.id} exists), got ${s.counters.next_shmem}`;
+      return `counters.next_shmem: expected a number above ${shortText(m[1]!)} (${shortText(f.id)} exists), got ${s.counters.next_shmem}`;
   }
   return null;
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { knownMnemonics } from '../kernel-sim/flags.js';
+import { shortJson, shortText } from '../kernel-sim/short-text.js';
 
 export const SNAPSHOT_FORMAT = 'vmasim-snapshot';
 export const SNAPSHOT_VERSION = 2;
@@ -23,7 +24,7 @@ const id = z.string({ error: 'expected a non-empty string without blanks' }).reg
 const fileId = z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' });
 
 const mnemonic = z.string({ error: 'expected a VmFlags mnemonic such as "rd"' }).refine((m) => MNEMONICS.has(m), {
-  error: (iss) => `expected a VmFlags mnemonic vmasim knows (${[...MNEMONICS].join(' ')}), got ${JSON.stringify(iss.input)}`,
+  error: (iss) => `expected a VmFlags mnemonic vmasim knows (${[...MNEMONICS].join(' ')}), got ${shortJson(iss.input)}`,
 });
 
 export const configSchema = z.strictObject({
@@ -120,7 +121,7 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
-    else out += out === '' ? String(p) : `.${String(p)}`;
+    else out += out === '' ? shortText(String(p)) : `.${shortText(String(p))}`;
   }
   return out === '' ? '(the top level)' : out;
 }
@@ -132,6 +133,6 @@ export function describeIssue(issue: z.core.$ZodIssue, version: number = SNAPSHO
   if (issue.code === 'invalid_type' && input === undefined) return `${where}: missing (expected ${issue.expected})`;
   if (issue.code === 'unrecognized_keys') return `${fieldPath([...issue.path, issue.keys[0]!])}: not a field of this format (version ${version})`;
   const message = issue.message.replace(/^Invalid input: /, '');
-  const shown = input === undefined || (typeof input === 'object' && input !== null) || /\b(got|received)\b/.test(message) ? '' : `, got ${JSON.stringify(input)}`;
-  return `${where}: ${message}${shown}`;
+  const shown = input === undefined || (typeof input === 'object' && input !== null) || /\b(got|received)\b/.test(message) ? '' : `, got ${shortJson(input)}`;
+  return `${where}: ${shortText(message, 300)}${shown}`;
 }

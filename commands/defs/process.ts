@@ -11,7 +11,7 @@ export const forkDef: CommandDef = command({
     'The child is numbered with the number of processes that exist at that point; ret is its number. ' +
     'The current process does not change. The child gets one copy of every VMA (never merged), except ' +
     'dontfork (`dc`) VMAs; wipeonfork (`wf`) VMAs are copied empty; copies lose `lo` and `lf`. ' +
-    'Pages faulted before the fork are shared copy-on-write.',
+    'Pages faulted before the fork are shared copy-on-write. At most 512 processes (511 forks), as the native helper runs.',
   category: 'process',
   event: true,
   build: () => ({ kind: 'fork' }),

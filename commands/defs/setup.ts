@@ -1,9 +1,10 @@
 /** Setup commands: `file`, `window`, `config` (scenario-language.md, Setup). */
 
-import { addressArg, numberArg, onOffArg, wordArg } from '../arg-types.js';
+import { addressArg, numberArg, onOffArg } from '../arg-types.js';
 import { command, positional, type CommandDef, type CommandGroup } from '../command-def.js';
+import { fileNameArg } from '../name-args.js';
 
-const NAME = positional('NAME', wordArg('a file NAME'));
+const NAME = positional('NAME', fileNameArg);
 const SIZE = positional('SIZE', numberArg);
 
 export const fileDef: CommandDef = command({
@@ -13,7 +14,8 @@ export const fileDef: CommandDef = command({
   help:
     'Creates a zero-filled regular file NAME of SIZE bytes, opened once read-write: every later ' +
     '`mmap ... file=NAME` maps that one open file (one struct file), so its mappings can merge. ' +
-    'NAME is case-sensitive. Defining a NAME that already exists is an error. ' +
+    'NAME is case-sensitive, at most 4,095 bytes, and may not start with `shmem:` (the ids of shared ' +
+    'anonymous memory). Defining a NAME that already exists is an error; at most 1,024 files. ' +
     'A `file=NAME` is accepted only after the `file` line that declares NAME.',
   category: 'setup',
   event: true,

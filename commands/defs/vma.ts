@@ -4,15 +4,16 @@
  */
 
 import type { VmaSpec } from '../ast.js';
-import { addressArg, declaredFileArg, flagsArg, numberArg, wordArg } from '../arg-types.js';
+import { addressArg, declaredFileArg, flagsArg, numberArg } from '../arg-types.js';
 import { command, keyword, positional, valueOption, type Args, type CommandDef, type CommandGroup } from '../command-def.js';
+import { anonVmaIdArg } from '../name-args.js';
 
 const START = positional('START', addressArg);
 const END = positional('END', addressArg);
 const PGOFF = positional('PGOFF', numberArg);
 const FLAGS = positional('FLAGS', flagsArg);
 const FILE = valueOption('file', 'NAME', declaredFileArg, 'the VMA maps the file NAME (declared by an earlier `file` line)');
-const AV = valueOption('av', 'ID', wordArg('an anon_vma ID'), 'the anon_vma named ID (the same word is the same anon_vma)');
+const AV = valueOption('av', 'ID', anonVmaIdArg, 'the anon_vma named ID (the same word is the same anon_vma; at most 64 bytes)');
 const CLOSE = keyword('close', 'give the VMA a vm_ops->close hook');
 const EXPAND_ONLY = keyword('expand-only', 'only expand prev (the kernel\'s just_expand)');
 const FAIL_PREALLOC = keyword('fail-prealloc', 'make the preallocation fail: ENOMEM, nothing changes', { last: true });
@@ -36,7 +37,7 @@ const add: CommandDef = command({
   help:
     'The userland tests\' alloc-and-link. FLAGS are literal: nothing is added or removed. `close` gives ' +
     'the VMA a vm_ops->close hook: no effect on compatibility, but a merge may never remove that VMA. ' +
-    'EEXIST over an existing VMA. ret 0.',
+    'EEXIST over an existing VMA; ENOMEM once map_count is above max_map_count, as mmap does. ret 0.',
   category: 'vma',
   event: true,
   positionals: [START, END, PGOFF, FLAGS],
@@ -157,7 +158,8 @@ const copy: CommandDef = command({
   summary: 'copy_vma of the VMA that starts at START to NEWADDR',
   help:
     'Copies with PGOFF, rebasing, duplicating the anon_vma and refusing fork children as the kernel ' +
-    'does. EEXIST over an existing VMA. ret the resulting VMA.',
+    'does. EEXIST over an existing VMA; ENOMEM once map_count is above max_map_count, as mmap does; ' +
+    'EINVAL if the copy would end at or above 2^53, as `vma add` does. ret the resulting VMA.',
   category: 'vma',
   event: true,
   positionals: [START, NEWADDR, PGOFF],

@@ -28,11 +28,7 @@ import { NASTY_CHARS } from './support/lines.js';
 import { stateProblems } from './support/round-trip.js';
 
 /** Problems the sources still have (reported; see the README's Reliability section). */
-const KNOWN: readonly { readonly what: string; readonly pattern: RegExp }[] = [
-  { what: 'a maps OFFSET near 2^64 gives a file size above 2^53', pattern: /files\[\d+\]\.size/ },
-  { what: 'a maps path shmem:N collides with a shmem id', pattern: /"shmem:" names are kept/ },
-  { what: 'a JSON syntax error names no line and column', pattern: /^JSON syntax error without a place/ },
-];
+const KNOWN: readonly { readonly what: string; readonly pattern: RegExp }[] = [];
 
 function unknownFailures(r: FuzzReport): string[] {
   return r.failures.filter((f) => !f.problem.startsWith('threw') && !KNOWN.some((k) => k.pattern.test(f.problem))).map((f) => `${f.input} -> ${f.problem}`);

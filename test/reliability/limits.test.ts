@@ -20,6 +20,7 @@ import { InputHistory, MAX_ENTRIES } from '../../cli/repl/input-history.js';
 import { MAX_TRANSCRIPT, ReplController } from '../../cli/repl/repl-controller.js';
 import { completionProvider } from '../../cli/repl/tab-complete.js';
 import { simSession } from './support/session.js';
+import { applyImport } from '../../snapshots/import-data.js';
 import { loadImport } from '../../snapshots/importers.js';
 import { stateToSnapshot } from '../../snapshots/json-snapshot.js';
 import { sandbox } from './support/sandbox.js';
@@ -100,6 +101,120 @@ describe('bounds that exist', () => {
     // (The message says "expected a whole number" of 2^53, which is one: zod's int() means a safe integer.)
     expect(!r.ok && r.error).toMatch(/^big\.json: files\[0\]\.size: expected a (whole )?number.*9007199254740992/);
   });
+
+  // Messages quote the start of what they were given and its length: a 1 MB value once gave a 1 MB message.
+  it('a refused import quotes at most a little of a huge value', () => {
+    const s = stateToSnapshot(run('file f 4K').state!);
+    const r = loadImport('json', { text: JSON.stringify({ ...s, format: 'x'.repeat(1_000_000) }), name: 'huge.json' });
+    expect(!r.ok && r.error).toBe(`huge.json: format: expected "vmasim-snapshot", got "${'x'.repeat(60)}"… (1,000,000 characters)`);
+    const key = loadImport('json', { text: JSON.stringify({ ...s, ['k'.repeat(1_000_000)]: 1 }), name: 'huge.json' });
+    expect(!key.ok && key.error.length).toBeLessThan(300);
+    const script = loadImport('script', { text: `munmap 0x100000000000 ${'9'.repeat(1_000_000)}\n`, name: 'huge.vma' });
+    expect(!script.ok && script.error).toMatch(/^huge\.vma:1:23: .{1,300}…$/);
+    for (const kind of ['maps', 'smaps'] as const) {
+      const line = loadImport(kind, { text: `100000000000-100000001000 rw-p 00000000 00:00 0 ${'/'.repeat(1_000_000)}\n${'z'.repeat(1_000_000)}\n`, name: 'huge' });
+      expect(!line.ok && line.error.length, kind).toBeLessThan(400);
+    }
+  });
+
+  // A snapshot could hold any number of VMAs (400,000 took 5.5 s and 700 MB to import), far above
+  // its own max_map_count. A process holds at most max_map_count + 1, as mmap leaves it, and every
+  // way in keeps to that, so that every state can be exported and imported back.
+  it('import json refuses more VMAs in a process than the snapshot\'s max_map_count allows (+ 1, as mmap leaves it); vma add and config keep to it too', () => {
+    const adds = (k: number) => Array.from({ length: k }, (_, i) => `vma add 0x${(0x1000 + i * 0x2000).toString(16)} 0x${(0x2000 + i * 0x2000).toString(16)} 0 rd`);
+    const capped = run(['config max_map_count 10', ...adds(20)].join('\n'));
+    expect(capped.results.map((x) => x.errno)).toEqual([...Array<null>(11).fill(null), ...Array<string>(9).fill('ENOMEM')]);
+    expect(loadImport('json', { text: JSON.stringify(stateToSnapshot(capped.state!)), name: 'capped.json' }).ok).toBe(true);
+
+    const s = stateToSnapshot(run(adds(20).join('\n')).state!);
+    const at = (max: number) => loadImport('json', { text: JSON.stringify({ ...s, config: { ...s.config, max_map_count: max } }), name: 'many.json' });
+    const r = at(10);
+    expect(!r.ok && r.error).toBe('many.json: processes[0].vmas: 20 VMAs, more than max_map_count 10 lets a process have (11)');
+    expect(at(19).ok).toBe(true);
+
+    // The setting cannot drop below what a process holds, nor an import leave another process above it.
+    expect(run([...adds(20), 'config max_map_count 18'].join('\n')).message).toBe('limits.vma:21: max_map_count 18 is too low: process 0 has 20 VMAs, more than max_map_count 18 lets a process have (19)');
+    expect(run([...adds(20), 'config max_map_count 19'].join('\n')).message).toBeNull();
+    const small = stateToSnapshot(run('config max_map_count 10\nvma add 0x1000 0x2000 0 rd').state!);
+    const busy = run([...adds(20), 'fork', 'process 1'].join('\n')).state!;
+    const loaded = loadImport('json', { text: JSON.stringify(small), name: 'small.json' });
+    if (!loaded.ok) throw new Error(loaded.error);
+    expect(() => applyImport(busy, loaded.data)).toThrow('the import would leave process 0 with 20 VMAs, more than max_map_count 10 lets a process have (11)');
+  });
+});
+
+describe('counts and names a user controls', () => {
+  const snapshotOf = (text: string) => stateToSnapshot(run(text).state!);
+  const importJson = (value: unknown) => loadImport('json', { text: JSON.stringify(value), name: 's.json' });
+  const error = (r: ReturnType<typeof loadImport>) => (r.ok ? 'accepted' : r.error);
+
+  it('processes: process 0 and 511 forks, as the native helper runs; a snapshot holds no more', () => {
+    const forks = (k: number) => Array<string>(k).fill('fork').join('\n');
+    const most = run(forks(511));
+    expect(most.message).toBeNull();
+    expect(most.state!.processes).toHaveLength(512);
+    expect(run(forks(512)).message).toBe('limits.vma:512: fork: there are 512 processes already (process 0 and 511 forks), the most vmasim runs');
+    const s = stateToSnapshot(most.state!);
+    expect(importJson(s).ok).toBe(true);
+    const more = { ...s, processes: [...s.processes, { ...s.processes[511]!, process: 512 }] };
+    expect(error(importJson(more))).toBe('s.json: processes: 513 processes, more than the 512 vmasim runs (process 0 and 511 forks)');
+  });
+
+  it('files: 1,024 regular files, as the native helper opens; shmem objects are not counted', () => {
+    const files = (k: number) => Array.from({ length: k }, (_, i) => `file f${i} 4K`);
+    const most = run([...files(1024), 'mmap 0x100000000000 4K rw- shared fixed'].join('\n'));
+    expect(most.message).toBeNull();
+    expect(Object.keys(most.state!.files)).toHaveLength(1025);
+    expect(run(files(1025).join('\n')).message).toBe('limits.vma:1025: file f1024: there are 1,024 files already, the most vmasim holds');
+
+    const s = stateToSnapshot(most.state!);
+    expect(importJson(s).ok).toBe(true);
+    const more = { ...s, files: [...s.files, { id: 'g', kind: 'regular', name: 'g', size: 4096 }] };
+    expect(error(importJson(more))).toBe('s.json: files[1025]: a regular file beyond the 1,024 vmasim holds');
+
+    const line = (i: number) => `${(0x100000000000 + i * 0x1000).toString(16)}-${(0x100000001000 + i * 0x1000).toString(16)} r--p 00000000 08:01 12 /lib/f${i}`;
+    const maps = (k: number) => Array.from({ length: k }, (_, i) => line(i)).join('\n');
+    expect(loadImport('maps', { text: maps(1024), name: 'm' }).ok).toBe(true);
+    expect(error(loadImport('maps', { text: maps(1025), name: 'm' }))).toBe('m: line 1025: a path beyond the 1,024 files vmasim holds');
+    // Into a session that has files of its own: the sum counts.
+    const loaded = loadImport('maps', { text: maps(2), name: 'm' });
+    if (!loaded.ok) throw new Error(loaded.error);
+    expect(() => applyImport(run(files(1023).join('\n')).state!, loaded.data)).toThrow('the import would make 1,025 files, more than the 1,024 vmasim holds');
+  });
+
+  it('file NAMEs and imported paths: at most 4,095 bytes (PATH_MAX less its NUL)', () => {
+    expect(run(`file ${'n'.repeat(4095)} 4K`).message).toBeNull();
+    expect(run(`file ${'n'.repeat(4096)} 4K`).message).toBe(`limits.vma:1:6: NAME '${'n'.repeat(60)}… (4,096 characters)' is 4,096 bytes long, more than the 4,095 a path may have`);
+    // Bytes, as the kernel counts: 2,048 two-byte characters are too many.
+    expect(run(`file ${'é'.repeat(2048)} 4K`).message).toMatch(/^limits\.vma:1:6: NAME '.*' is 4,096 bytes long/);
+    const path = (name: string) => `100000000000-100000001000 r--p 00000000 08:01 12 /${name}\n`;
+    expect(loadImport('maps', { text: path('p'.repeat(4094)), name: 'm' }).ok).toBe(true);
+    expect(error(loadImport('maps', { text: path('p'.repeat(4095)), name: 'm' }))).toMatch(/^m: line 1: the path '\/p+… \(4,096 characters\)' is 4,096 bytes long, more than the 4,095 a path may have$/);
+    const s = snapshotOf('file f 4K');
+    const long = 'f'.repeat(4096);
+    expect(error(importJson({ ...s, files: [{ id: long, kind: 'regular', name: long, size: 4096 }] }))).toMatch(/^s\.json: files\[0\]\.name: 'f+… \(4,096 characters\)' is 4,096 bytes long/);
+  });
+
+  it('av= labels and snapshot anon_vma ids: at most 64 bytes', () => {
+    expect(run(`vma add 0x1000 0x2000 0 rd av=${'a'.repeat(64)}`).results[0]).toMatchObject({ ret: 0, errno: null });
+    expect(run(`vma add 0x1000 0x2000 0 rd av=${'a'.repeat(65)}`).message).toMatch(/^limits\.vma:1:31: ID 'a+… \(65 characters\)' is 65 bytes long, more than the 64 an anon_vma label may have$/);
+    const s = snapshotOf('vma add 0x1000 0x2000 0 rd av=a');
+    const id = 'b'.repeat(65);
+    const renamed = JSON.parse(JSON.stringify(s).replaceAll('"a"', JSON.stringify(id))) as typeof s;
+    expect(error(importJson(renamed))).toMatch(/^s\.json: anon_vmas\[0\]\.id: 'b+… \(65 characters\)' is 65 bytes long/);
+  });
+
+  it('anonymous names in a snapshot or in maps: what prctl allows (under 80 printable characters)', () => {
+    const s = snapshotOf('config anon_vma_name on\nmmap 0x100000000000 4K rw- fixed\nname 0x100000000000 4K heap');
+    const named = (name: string) => JSON.parse(JSON.stringify(s).replace('"heap"', JSON.stringify(name))) as typeof s;
+    expect(importJson(named('n'.repeat(79))).ok).toBe(true);
+    expect(error(importJson(named('n'.repeat(80))))).toMatch(/^s\.json: processes\[0\]\.vmas\[0\]\.name: 'n+… \(80 characters\)' is 80 characters long, more than the kernel's 79$/);
+    expect(error(importJson(named('a$b')))).toBe("s.json: processes[0].vmas[0].name: 'a$b' holds '$', which the kernel refuses in a name (printable ASCII only, without \\ ` $ [ ])");
+    const maps = (name: string) => loadImport('maps', { text: `100000000000-100000001000 rw-p 00000000 00:00 0 [anon:${name}]\n`, name: 'm' });
+    expect(maps('n'.repeat(79)).ok).toBe(true);
+    expect(error(maps('n'.repeat(80)))).toMatch(/^m: line 1: the anonymous name 'n+… \(80 characters\)' is 80 characters long/);
+    expect(error(maps('tab\there'))).toMatch(/^m: line 1: the anonymous name 'tab\there' holds U\+0009/);
+  });
 });
 
 describe('bounds that exist: lines and the terminal REPL', () => {
@@ -155,22 +270,7 @@ describe('bounds that exist: lines and the terminal REPL', () => {
   });
 });
 
-describe('sizes without a bound, where it already hurts', () => {
-
-  // Messages quote what they were given whole: a 1 MB value gives a 1 MB message.
-  it.fails('a refused import quotes at most a little of a huge value', () => {
-    const s = stateToSnapshot(run('file f 4K').state!);
-    const r = loadImport('json', { text: JSON.stringify({ ...s, format: 'x'.repeat(1_000_000) }), name: 'huge.json' });
-    expect(!r.ok && r.error.length).toBeLessThan(1000);
-  });
-
-  // A snapshot may hold any number of VMAs: 400,000 import in 5.5 s and 700 MB here, far above
-  // its own max_map_count (a state the kernel cannot reach).
-  it.fails('import json refuses more VMAs in a process than the snapshot\'s max_map_count', () => {
-    const lines = ['config max_map_count 10', ...Array.from({ length: 20 }, (_, i) => `vma add 0x${(0x1000 + i * 0x2000).toString(16)} 0x${(0x2000 + i * 0x2000).toString(16)} 0 rd`)];
-    const r = loadImport('json', { text: JSON.stringify(stateToSnapshot(run(lines.join('\n')).state!)), name: 'many.json' });
-    expect(r.ok).toBe(false);
-  });
+describe('sizes that once hurt: guard ranges, FIFOs', () => {
 
   // Guard markers are kept as page ranges (kernel-sim/guard-markers.ts): a call costs the same over
   // 4 KiB as over 1 TiB, and each call adds at most a few ranges, so they grow as the history does.
