@@ -58,7 +58,7 @@ function readImportData(format: ImportKind, value: unknown): Read<ImportData> {
     anon_vmas: [...anonIds].map((id) => ({ id, named: false })),
     counters: { next_anon_vma: Number.MAX_SAFE_INTEGER, next_shmem: Number.MAX_SAFE_INTEGER },
     current: 0,
-    processes: [{ process: 0, parent: null, vmas, guard_pages: [] }],
+    processes: [{ process: 0, parent: null, vmas, guard_ranges: [] }],
   });
   if (!r.ok) return { error: r.error.replace(/^processes\[0\]\./, '') };
   return { data: { kind: 'address-space', format: format as 'maps' | 'smaps', source: source.data, files: r.snapshot.files, vmas: r.snapshot.processes[0]!.vmas } };

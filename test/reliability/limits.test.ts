@@ -110,7 +110,7 @@ describe('bounds that exist', () => {
     const key = loadImport('json', { text: JSON.stringify({ ...s, ['k'.repeat(1_000_000)]: 1 }), name: 'huge.json' });
     expect(!key.ok && key.error.length).toBeLessThan(300);
     const script = loadImport('script', { text: `munmap 0x100000000000 ${'9'.repeat(1_000_000)}\n`, name: 'huge.vma' });
-    expect(!script.ok && script.error).toMatch(/^huge\.vma:1:23: .{1,300}…$/);
+    expect(!script.ok && script.error).toMatch(/^huge\.vma:1:\d+: .{1,300}$/);
     for (const kind of ['maps', 'smaps'] as const) {
       const line = loadImport(kind, { text: `100000000000-100000001000 rw-p 00000000 00:00 0 ${'/'.repeat(1_000_000)}\n${'z'.repeat(1_000_000)}\n`, name: 'huge' });
       expect(!line.ok && line.error.length, kind).toBeLessThan(400);
