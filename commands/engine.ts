@@ -9,7 +9,7 @@ import type { Trace } from '../kernel-sim/trace.js';
 import { DEFAULT_WINDOW, type Window } from '../snapshots/sim-report.js';
 import type { Command, StateCommand } from './ast.js';
 import type { ImportCommand } from '../snapshots/import-data.js';
-import { eventTrace, newSimHistory, rememberCanonical, type EventResult, type SimHistory } from './sim-history.js';
+import { eventTrace, newSimHistory, type EventResult, type SimHistory } from './sim-history.js';
 import { loadImport } from '../snapshots/importers.js';
 import { exportSnapshot } from '../snapshots/exporters.js';
 import { writeExport } from '../snapshots/write-export.js';
@@ -64,9 +64,8 @@ function count(n: bigint): number {
 
 /** Append a state-changing command as an event. */
 export function appendEvent(engine: Engine, cmd: StateCommand, canonical: string, notes?: readonly string[]): Outcome {
-  rememberCanonical(cmd, canonical);
   try {
-    const { history, event } = engine.history.append(cmd);
+    const { history, event } = engine.history.append(cmd, { text: canonical });
     return { kind: 'event', engine: { ...engine, history }, seq: event.seq, outcome: event.result!, trace: () => eventTrace(history, event.seq), ...(notes ? { notes } : {}) };
   } catch (e) {
     if (e instanceof CommandError) return { kind: 'refused', engine, message: e.message };

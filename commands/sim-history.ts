@@ -32,6 +32,8 @@ export function applyCommand(state: SimState, cmd: StateCommand, opts?: StepOpti
   return isImportCommand(cmd) ? importOutcome(state, cmd) : step(state, cmd, opts);
 }
 
+const UNTRACED: StepOptions = Object.freeze({ trace: false });
+
 const SUCCESS: readonly EventResult[] = Object.freeze([0, 1, 2, 3].map((process) => Object.freeze({ reported: true, ret: 0, errno: null, process })));
 
 /** The part of an outcome an event keeps; the most common one (0 in processes 0-3) is shared. */
@@ -79,7 +81,7 @@ export function simHistoryOptions(initial: SimState = initialState()): SimHistor
           return { state: outcome.state, result: eventResult(outcome), us };
         }
         memo = null;
-        const outcome = applyCommand(state, cmd, { trace: false });
+        const outcome = applyCommand(state, cmd, UNTRACED);
         return { state: outcome.state, result: eventResult(outcome) };
       },
     },

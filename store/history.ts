@@ -221,7 +221,7 @@ export class History<S, C, R> {
    * Run `cmd` at the current position. `time` overrides the clock (a journal
    * being replayed gives the recorded time).
    */
-  append(cmd: C, opts: { readonly time?: number } = {}): Appended<S, C, R> {
+  append(cmd: C, opts: { readonly time?: number; readonly text?: string } = {}): Appended<S, C, R> {
     const book = this.#book;
     const config = this.#config;
     const keeper = config.records.keeper;
@@ -236,7 +236,7 @@ export class History<S, C, R> {
       seq,
       parent,
       parent.depth + 1,
-      config.canonical(cmd),
+      opts.text ?? config.canonical(cmd),
       cmd,
       applied.result,
       opts.time ?? config.clock(),
@@ -246,14 +246,18 @@ export class History<S, C, R> {
       cost,
     );
     keeper.remember(node, applied.state);
-    const next = produce(book, (d) => {
-      d.events = book.events.push(node);
-      d.newestChild = book.newestChild.set(parent.seq, seq).push(-1);
-      d.current = seq;
-      d.trail = book.trail.visit(seq);
-      if (book.redoScan !== null) d.redoScan = null;
-    });
-    return { history: new History(this.#config, next), event: node };
+    // Built directly rather than with produce: on this path (every command,
+    // every replayed journal line) Immer's drafting cost more than the rest
+    // of append together (bench/store-bench.ts). Moves keep produce.
+    const next: Book<S, C, R> = {
+      current: seq,
+      events: book.events.push(node),
+      newestChild: book.newestChild.set(parent.seq, seq).push(-1),
+      departures: book.departures,
+      redoScan: null,
+      trail: book.trail.visit(seq),
+    };
+    return { history: new History(config, next), event: node };
   }
 
   undo(n = 1): Moved<S, C, R> {

@@ -48,7 +48,7 @@ export async function resumeHistory<S, C, R>(
         }
         let next;
         try {
-          next = history().append(parsed.command, { time: rec.time });
+          next = history().append(parsed.command, { time: rec.time, text: rec.command });
         } catch (e) {
           const why = opts.refusal?.(e);
           if (why === undefined) throw e;

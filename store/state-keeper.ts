@@ -41,13 +41,19 @@ export interface KeptLinks<S, C> {
 
 export const NOT_KEPT: unique symbol = Symbol('not kept');
 
+/** States rebuilt or computed lately, kept in a ring (a scan of 64 beats a Map's upkeep per append). */
 const CACHE_SIZE = 64;
 
 export class StateKeeper<S, C, R> {
   readonly #reducer: Reducer<S, C, R>;
   readonly #policy: CheckpointPolicy;
   readonly #minCost: number;
-  readonly #cache = new Map<KeptLinks<S, C>, S>();
+  readonly #nodes: (KeptLinks<S, C> | null)[] = new Array<KeptLinks<S, C> | null>(CACHE_SIZE).fill(null);
+  readonly #states: (S | undefined)[] = new Array<S | undefined>(CACHE_SIZE).fill(undefined);
+  #next = 0;
+  /** The last state remembered: nearly always the current event's, asked for by the next append. */
+  #lastNode: KeptLinks<S, C> | null = null;
+  #lastState: S | undefined = undefined;
   /** Events rebuilt by replaying, for tests and benchmarks. */
   replayed = 0;
 
@@ -68,32 +74,40 @@ export class StateKeeper<S, C, R> {
 
   /** Note a state just computed or rebuilt, so that looking at it again is free. */
   remember(node: KeptLinks<S, C>, state: S): void {
-    if (node.kept !== NOT_KEPT) return;
-    const cache = this.#cache;
-    cache.delete(node);
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(node, state);
+    if (node.kept !== NOT_KEPT || node === this.#lastNode) return;
+    if (this.#lastNode !== null && this.#lastNode.kept === NOT_KEPT) {
+      this.#nodes[this.#next] = this.#lastNode;
+      this.#states[this.#next] = this.#lastState;
+      this.#next = (this.#next + 1) % CACHE_SIZE;
+    }
+    this.#lastNode = node;
+    this.#lastState = state;
+  }
+
+  #cached(node: KeptLinks<S, C>): { readonly hit: boolean; readonly state?: S } {
+    if (node === this.#lastNode) return { hit: true, state: this.#lastState };
+    const i = this.#nodes.indexOf(node);
+    return i < 0 ? MISS : { hit: true, state: this.#states[i] };
   }
 
   stateOf(node: KeptLinks<S, C>): S {
     if (node.kept !== NOT_KEPT) return node.kept;
-    const cache = this.#cache;
-    if (cache.has(node)) {
-      const s = cache.get(node)!;
-      cache.delete(node);
-      cache.set(node, s);
-      return s;
-    }
+    if (node === this.#lastNode) return this.#lastState as S;
+    const hit = this.#cached(node);
+    if (hit.hit) return hit.state as S;
     const path: KeptLinks<S, C>[] = [];
     let n = node;
-    while (n.kept === NOT_KEPT && !cache.has(n)) {
+    let found = MISS as { readonly hit: boolean; readonly state?: S };
+    while (n.kept === NOT_KEPT && !(found = this.#cached(n)).hit) {
       path.push(n);
       n = n.parentNode!;
     }
-    let state = n.kept !== NOT_KEPT ? n.kept : cache.get(n)!;
+    let state = n.kept !== NOT_KEPT ? n.kept : (found.state as S);
     for (let i = path.length - 1; i >= 0; i--) state = this.#reducer.apply(state, path[i]!.command!).state;
     this.replayed += path.length;
     this.remember(node, state);
     return state;
   }
 }
+
+const MISS = { hit: false } as const;
