@@ -25,6 +25,11 @@ export type EditToken = object;
 interface Leaf {
   readonly leaf: true;
   vmas: Vma[];
+  /**
+   * Each VMA's end, beside it: searching these numbers is several times
+   * faster than reaching into each VMA (and its boxed end) on the way.
+   */
+  ends: number[];
   readonly edit: EditToken | null;
 }
 
@@ -38,7 +43,13 @@ interface Inner {
 type Node = Leaf | Inner;
 
 function endOf(n: Node): number {
-  return n.leaf ? n.vmas[n.vmas.length - 1]!.end : n.ends[n.ends.length - 1]!;
+  return n.ends[n.ends.length - 1]!;
+}
+
+function newLeaf(vmas: Vma[], edit: EditToken | null): Leaf {
+  const ends = new Array<number>(vmas.length);
+  for (let i = 0; i < vmas.length; i++) ends[i] = vmas[i]!.end;
+  return { leaf: true, vmas, ends, edit };
 }
 
 function newInner(kids: Node[], edit: EditToken | null): Inner {
@@ -68,26 +79,32 @@ function childFor(ends: readonly number[], addr: number): number {
   return lo;
 }
 
-/** Index of the first VMA ending above addr in a leaf, or its length. */
-function slotFor(vmas: readonly Vma[], addr: number): number {
+/** Index of the first end above addr in a leaf, or its length. */
+function slotFor(ends: readonly number[], addr: number): number {
   let lo = 0;
-  let hi = vmas.length;
+  let hi = ends.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (vmas[mid]!.end > addr) hi = mid;
+    if (ends[mid]! > addr) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 }
 
-/** vmas with `count` entries from `at` replaced by `items`, as a new array. */
-function spliced(vmas: readonly Vma[], at: number, count: number, items: readonly Vma[]): Vma[] {
-  const out = new Array<Vma>(vmas.length - count + items.length);
+/** `list` with `count` entries from `at` replaced by `items`, as a new array. */
+function spliced<T>(list: readonly T[], at: number, count: number, items: readonly T[]): T[] {
+  const out = new Array<T>(list.length - count + items.length);
   let k = 0;
-  for (let i = 0; i < at; i++) out[k++] = vmas[i]!;
+  for (let i = 0; i < at; i++) out[k++] = list[i]!;
   for (let i = 0; i < items.length; i++) out[k++] = items[i]!;
-  for (let i = at + count; i < vmas.length; i++) out[k++] = vmas[i]!;
+  for (let i = at + count; i < list.length; i++) out[k++] = list[i]!;
   return out;
+}
+
+function endsOf(vmas: readonly Vma[]): number[] {
+  const ends = new Array<number>(vmas.length);
+  for (let i = 0; i < vmas.length; i++) ends[i] = vmas[i]!.end;
+  return ends;
 }
 
 /**
@@ -99,25 +116,33 @@ function spliced(vmas: readonly Vma[], at: number, count: number, items: readonl
  */
 function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edit: EditToken | null): Node[] | null {
   if (n.leaf) {
-    const at = slotFor(n.vmas, addr);
+    const at = slotFor(n.ends, addr);
     if (at + count > n.vmas.length) return null;
     const owned = edit !== null && n.edit === edit;
     let vmas: Vma[];
+    let ends: number[];
     if (count === items.length) {
       vmas = owned ? n.vmas : n.vmas.slice();
-      for (let i = 0; i < count; i++) vmas[at + i] = items[i]!;
+      ends = owned ? n.ends : n.ends.slice();
+      for (let i = 0; i < count; i++) {
+        const v = items[i]!;
+        vmas[at + i] = v;
+        ends[at + i] = v.end;
+      }
     } else {
       vmas = spliced(n.vmas, at, count, items);
+      ends = spliced(n.ends, at, count, endsOf(items));
     }
     if (vmas.length === 0) return [];
     if (vmas.length <= MAX) {
       if (owned) {
         n.vmas = vmas;
+        n.ends = ends;
         return [n];
       }
-      return [{ leaf: true, vmas, edit }];
+      return [{ leaf: true, vmas, ends, edit }];
     }
-    return chunks(vmas).map((part) => ({ leaf: true, vmas: part, edit }));
+    return chunks(vmas).map((part) => newLeaf(part, edit));
   }
   const i = childFor(n.ends, addr);
   const kid = n.kids[i]!;
@@ -147,7 +172,7 @@ function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edi
 /** How many VMAs the leaf that holds the position of `addr` has from that position on. */
 function leafRoom(n: Node, addr: number): number {
   while (!n.leaf) n = n.kids[childFor(n.ends, addr)]!;
-  return n.vmas.length - slotFor(n.vmas, addr);
+  return n.vmas.length - slotFor(n.ends, addr);
 }
 
 export class VmaTree {
@@ -163,7 +188,7 @@ export class VmaTree {
     if (vmas.length === 0) return VmaTree.EMPTY;
     const fill = (MAX * 3) >> 2;
     let level: Node[] = [];
-    for (let i = 0; i < vmas.length; i += fill) level.push({ leaf: true, vmas: vmas.slice(i, i + fill), edit: null });
+    for (let i = 0; i < vmas.length; i += fill) level.push(newLeaf(vmas.slice(i, i + fill), null));
     while (level.length > 1) {
       const up: Node[] = [];
       for (let i = 0; i < level.length; i += fill) up.push(newInner(level.slice(i, i + fill), null));
@@ -187,7 +212,7 @@ export class VmaTree {
       if (ends[ends.length - 1]! <= addr) return undefined;
       n = n.kids[childFor(ends, addr)]!;
     }
-    return n.vmas[slotFor(n.vmas, addr)];
+    return n.vmas[slotFor(n.ends, addr)];
   }
 
   /** The last VMA that ends at or below addr: the one before findFrom(addr). One descent. */
@@ -202,7 +227,7 @@ export class VmaTree {
       if (i > 0) left = n.kids[i - 1]!;
       n = n.kids[i]!;
     }
-    const at = slotFor(n.vmas, addr);
+    const at = slotFor(n.ends, addr);
     if (at > 0) return n.vmas[at - 1];
     return left === null ? undefined : lastOf(left);
   }
@@ -227,7 +252,7 @@ export class VmaTree {
       stack.push({ node: n, i });
       n = n.kids[i]!;
     }
-    let k = slotFor(n.vmas, addr);
+    let k = slotFor(n.ends, addr);
     for (;;) {
       const vmas: readonly Vma[] = n.vmas;
       for (; k < vmas.length; k++) yield vmas[k]!;
@@ -256,7 +281,7 @@ export class VmaTree {
       stack.push({ node: n, i });
       n = n.kids[i]!;
     }
-    let k = slotFor(n.vmas, addr) - 1;
+    let k = slotFor(n.ends, addr) - 1;
     for (;;) {
       const vmas: readonly Vma[] = n.vmas;
       for (; k >= 0; k--) yield vmas[k]!;
