@@ -101,6 +101,35 @@ function spliced<T>(list: readonly T[], at: number, count: number, items: readon
   return out;
 }
 
+/** The same splice on a leaf this operation owns, without making new arrays. */
+function spliceInPlace(vmas: Vma[], ends: number[], at: number, count: number, items: readonly Vma[]): void {
+  const len = vmas.length;
+  const delta = items.length - count;
+  if (delta > 0) {
+    // Grow by pushing, so that the arrays stay packed, then move the tail up.
+    for (let k = 0; k < delta; k++) {
+      vmas.push(vmas[len - 1]!);
+      ends.push(ends[len - 1]!);
+    }
+    for (let i = len - 1; i >= at + count; i--) {
+      vmas[i + delta] = vmas[i]!;
+      ends[i + delta] = ends[i]!;
+    }
+  } else if (delta < 0) {
+    for (let i = at + count; i < len; i++) {
+      vmas[i + delta] = vmas[i]!;
+      ends[i + delta] = ends[i]!;
+    }
+    vmas.length = len + delta;
+    ends.length = len + delta;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i]!;
+    vmas[at + i] = v;
+    ends[at + i] = v.end;
+  }
+}
+
 function endsOf(vmas: readonly Vma[]): number[] {
   const ends = new Array<number>(vmas.length);
   for (let i = 0; i < vmas.length; i++) ends[i] = vmas[i]!.end;
@@ -129,6 +158,10 @@ function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edi
         vmas[at + i] = v;
         ends[at + i] = v.end;
       }
+    } else if (owned) {
+      vmas = n.vmas;
+      ends = n.ends;
+      spliceInPlace(vmas, ends, at, count, items);
     } else {
       vmas = spliced(n.vmas, at, count, items);
       ends = spliced(n.ends, at, count, endsOf(items));

@@ -45,6 +45,32 @@ describe('PVec', () => {
     );
   });
 
+  test('operations on any old version (branches) leave every other version as it was', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), op), { minLength: 100, maxLength: 1500 }), (steps) => {
+        const versions: [PVec<number>, number[]][] = [[PVec.empty<number>(), []]];
+        for (const [pick, o] of steps) {
+          const [v, a] = versions[pick % versions.length]!;
+          if (o.k === 'push') versions.push([v.push(o.v), [...a, o.v]]);
+          else if (a.length === 0) continue;
+          else if (o.k === 'pop') versions.push([v.pop(), a.slice(0, -1)]);
+          else {
+            const i = Math.floor(o.at * a.length);
+            const b = a.slice();
+            b[i] = o.v;
+            versions.push([v.set(i, o.v), b]);
+          }
+        }
+        for (const [v, a] of versions) {
+          expect(v.size).toBe(a.length);
+          expect(v.toArray()).toEqual(a);
+          expect(v.last()).toBe(a[a.length - 1]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   test('grows and shrinks across several trie levels', () => {
     const n = 40_000;
     let v = PVec.empty<number>();

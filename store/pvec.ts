@@ -57,12 +57,20 @@ export class PVec<T> {
 
   /** The last element, or undefined when empty. */
   last(): T | undefined {
-    return this.size === 0 ? undefined : this.tail[this.tail.length - 1];
+    return this.size === 0 ? undefined : this.tail[this.size - 1 - this.tailOffset()];
   }
 
   push(x: T): PVec<T> {
-    if (this.size - this.tailOffset() < WIDTH) {
-      const tail = this.tail.slice();
+    const inTail = this.size - this.tailOffset();
+    if (inTail < WIDTH) {
+      // Versions share their tail array and read only their first `size`
+      // elements of it: the first push from a version appends in place, and
+      // only a second one (a branch) copies.
+      if (this.size > 0 && this.tail.length === inTail) {
+        (this.tail as T[]).push(x);
+        return new PVec(this.size + 1, this.shift, this.root, this.tail);
+      }
+      const tail = this.tail.slice(0, inTail);
       tail.push(x);
       return new PVec(this.size + 1, this.shift, this.root, tail);
     }
@@ -81,7 +89,7 @@ export class PVec<T> {
   set(i: number, x: T): PVec<T> {
     if (!(i >= 0 && i < this.size) || !Number.isInteger(i)) throw new RangeError(`PVec.set: index ${i} out of range 0..${this.size - 1}`);
     if (i >= this.tailOffset()) {
-      const tail = this.tail.slice();
+      const tail = this.tail.slice(0, this.size - this.tailOffset());
       tail[i & MASK] = x;
       return new PVec(this.size, this.shift, this.root, tail);
     }
@@ -93,7 +101,7 @@ export class PVec<T> {
     if (this.size === 0) throw new RangeError('PVec.pop: empty vector');
     if (this.size === 1) return PVec.empty<T>();
     if (this.size - this.tailOffset() > 1) {
-      return new PVec(this.size - 1, this.shift, this.root, this.tail.slice(0, -1));
+      return new PVec(this.size - 1, this.shift, this.root, this.tail.slice(0, this.size - 1 - this.tailOffset()));
     }
     // The tail empties: the last leaf of the trie becomes the tail.
     const newTail = this.leafFor(this.size - 2);
