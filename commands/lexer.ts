@@ -63,8 +63,32 @@ function withoutComment(raw: string): string {
   return hash < 0 ? line : line.slice(0, hash);
 }
 
+/** Printable ASCII, spaces and tabs: nothing hidden, no line end, one column a UTF-16 unit. */
+const PLAIN = /^[\x20-\x7e\t]*$/;
+
+/** lexLine for a plain line: words by index, without walking code points. */
+function lexPlain(content: string): LexedLine {
+  const words: Word[] = [];
+  const n = content.length;
+  let i = 0;
+  while (i < n) {
+    let c = content.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && (c = content.charCodeAt(i)) !== 32 && c !== 9) i++;
+    words.push({ text: content.slice(start, i), column: start + 1 });
+  }
+  const last = words[words.length - 1];
+  const endColumn = last === undefined ? 1 : last.column + last.text.length;
+  return { words, text: trimBlanks(content), endColumn };
+}
+
 export function lexLine(raw: string): LexedLine {
   const content = withoutComment(raw);
+  if (PLAIN.test(content)) return lexPlain(content);
   const words: Word[] = [];
   let current = '';
   let start = 0;
@@ -92,6 +116,7 @@ export function lexLine(raw: string): LexedLine {
  * Comments may hold anything.
  */
 export function lineProblem(raw: string): LineProblem | null {
+  if (raw.length <= MAX_LINE_LENGTH && PLAIN.test(raw)) return null;
   if (isTooLong(raw)) return { column: MAX_LINE_LENGTH + 1, message: `the line has ${characterCount(raw)} characters; at most ${MAX_LINE_LENGTH} are allowed` };
   const cr = raw.indexOf('\r');
   if (cr >= 0 && !isBlankOrComment(raw.slice(cr).replaceAll('\r', ''))) {

@@ -22,9 +22,16 @@ interface Slot {
   readonly column: number;
 }
 
+/** Definitions are built once, so each spec's key is made once and looked up after. */
+const slotKeys = new WeakMap<object, string>();
+
 function slotKey(x: Positional<unknown> | OptionSpec): string {
-  if ('kind' in x) return x.kind === 'keyword' ? `k:${x.word}` : `v:${x.key}`;
-  return `p:${x.name}`;
+  let key = slotKeys.get(x);
+  if (key === undefined) {
+    key = 'kind' in x ? (x.kind === 'keyword' ? `k:${x.word}` : `v:${x.key}`) : `p:${x.name}`;
+    slotKeys.set(x, key);
+  }
+  return key;
 }
 
 function makeArgs(slots: ReadonlyMap<string, Slot>, commandColumn: number): Args {
@@ -67,8 +74,9 @@ function optionSuggestion(def: CommandDef, text: string): string {
 export function matchArgs(def: CommandDef, words: readonly Word[], ctx: ParseContext, commandColumn: number, endColumn: number): Matched | Failure {
   const slots = new Map<string, Slot>();
   const canonical: string[] = [];
-  const syntax = ` (syntax: ${def.syntax})`;
-  const required = def.positionals.filter((p) => !p.optional).length;
+  const syntax = (): string => ` (syntax: ${def.syntax})`;
+  let required = 0;
+  for (const p of def.positionals) if (!p.optional) required++;
   let next = 0;
   let optionSeen = false;
 
@@ -76,7 +84,7 @@ export function matchArgs(def: CommandDef, words: readonly Word[], ctx: ParseCon
     const word = words[i]!;
     const option = findOption(def, word.text);
     if (option !== undefined) {
-      if (next < required) return { failure: `missing ${def.positionals[next]!.name} before ${quote(word.text)}${syntax}`, column: word.column };
+      if (next < required) return { failure: `missing ${def.positionals[next]!.name} before ${quote(word.text)}${syntax()}`, column: word.column };
       const failure = checkOption(def, option, slots, word, i === words.length - 1);
       if (failure !== undefined) return failure;
       const matched = matchOption(option, word, ctx);
@@ -105,9 +113,9 @@ export function matchArgs(def: CommandDef, words: readonly Word[], ctx: ParseCon
     if (def.options.length > 0) {
       return { failure: `expected one of ${optionList(def)}, got ${quote(word.text)}${optionSuggestion(def, word.text)}`, column: word.column };
     }
-    return { failure: `unexpected extra word ${quote(word.text)}${syntax}`, column: word.column };
+    return { failure: `unexpected extra word ${quote(word.text)}${syntax()}`, column: word.column };
   }
-  if (next < required) return { failure: `missing ${def.positionals[next]!.name}${syntax}`, column: endColumn };
+  if (next < required) return { failure: `missing ${def.positionals[next]!.name}${syntax()}`, column: endColumn };
   return { args: makeArgs(slots, commandColumn), canonical };
 }
 

@@ -51,7 +51,7 @@ export function parseLine(text: string, ctx: ParseContext, where: Where): Parsed
   if (isFailure(cmd)) return error(cmd);
 
   if (cmd.kind === 'file') ctx.files.add(cmd.name);
-  const canonical = [...commandId(def).split(' '), ...matched.canonical].join(' ');
+  const canonical = matched.canonical.length === 0 ? commandId(def) : `${commandId(def)} ${matched.canonical.join(' ')}`;
   return { kind: 'command', cmd, def, text: lexed.text, canonical };
 }
 

@@ -28,6 +28,7 @@
  * the event or move line it names, leaving things as they were before it.
  */
 import { crc32 } from './crc32.js';
+import { readPlainEventLine } from './journal-event-line.js';
 import type { MoveKind } from './history.js';
 
 export const JOURNAL_FORMAT = 'vmasim-journal';
@@ -93,7 +94,8 @@ export function cancelOf(rec: EventRecord | MoveRecord, time: number): CancelRec
 
 const MOVE_KINDS: readonly string[] = ['undo', 'redo', 'goto', 'back', 'forward'] satisfies readonly MoveKind[];
 
-const CRC_SUFFIX = /,"crc":"([0-9a-f]{8})"\}$/;
+const CRC_HEAD = ',"crc":"';
+const HEX8 = /^[0-9a-f]{8}$/;
 const CRC_SUFFIX_LENGTH = ',"crc":"00000000"}'.length;
 const CLOSE_BRACE = new Uint8Array([0x7d]);
 
@@ -110,18 +112,28 @@ export type Decoded = { readonly ok: true; readonly record: JournalRecord } | { 
 export function decodeLine(line: Uint8Array): Decoded {
   // Not a strict decoder: the checksum over the raw bytes catches any change.
   const text = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
-  const m = CRC_SUFFIX.exec(text);
-  if (m === null) return { ok: false, reason: 'no checksum at the end of the line' };
+  const written = checksumField(text);
+  if (written === undefined) return { ok: false, reason: 'no checksum at the end of the line' };
   const cut = line.length - CRC_SUFFIX_LENGTH;
   const crc = crc32(CLOSE_BRACE, crc32(line.subarray(0, cut)));
-  if (crc.toString(16).padStart(8, '0') !== m[1]) return { ok: false, reason: 'checksum mismatch' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'not valid JSON' };
+  if (crc.toString(16).padStart(8, '0') !== written) return { ok: false, reason: 'checksum mismatch' };
+  let value: unknown = readPlainEventLine(text, text.length - CRC_SUFFIX_LENGTH);
+  if (value === undefined) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { ok: false, reason: 'not valid JSON' };
+    }
   }
   return checkFields(value);
+}
+
+/** The 8 hex digits of a line's `,"crc":"…"}` ending, or undefined when it has none. */
+function checksumField(text: string): string | undefined {
+  const at = text.length - CRC_SUFFIX_LENGTH;
+  if (at < 0 || !text.startsWith(CRC_HEAD, at) || !text.endsWith('"}')) return undefined;
+  const digits = text.slice(at + CRC_HEAD.length, text.length - 2);
+  return HEX8.test(digits) ? digits : undefined;
 }
 
 function checkFields(v: unknown): Decoded {

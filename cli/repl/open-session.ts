@@ -139,7 +139,7 @@ async function resumeSession(chosen: StartFrom | null, journalPath: string, ctx:
           return { ok: true, command: loaded.cmd, note: `its import was recorded without the data, so ${p.cmd.path} was read again as it is now` };
         }
         if (p.kind !== 'command' || !isStateCommand(p.cmd)) return { ok: false, error: 'not a command that makes an event' };
-        make.texts.set(p.cmd, p.canonical);
+        // Its text reaches the history from the journal line itself (resumeHistory).
         return { ok: true, command: p.cmd };
       },
       refusal: (e) => (e instanceof CommandError ? e.message : undefined),
