@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE } from '../kernel-sim/flags.js';
 import { PAGE_SIZE, type Vma } from '../kernel-sim/vma.js';
 import { commitAppend } from '../store/commit.js';
+import { produce } from '../store/immer.js';
+import { PVec } from '../store/pvec.js';
 import { diffVmas } from '../store/diff.js';
 import { History, type HistoryOptions } from '../store/history.js';
 import { encodeRecord } from '../store/journal-format.js';
@@ -188,7 +190,43 @@ async function journal(): Promise<void> {
   }
 }
 
+/**
+ * Why History.append builds its bookkeeping record directly while moves use
+ * Immer: the same update of a record like the history's, both ways.
+ */
+function bookkeeping(): void {
+  type Book = { current: number; events: PVec<number>; newestChild: PVec<number>; departures: PVec<number>; redoScan: null; trail: number };
+  const n = 200_000;
+  const run = (update: (b: Book, seq: number) => Book): number => {
+    let b: Book = { current: 0, events: PVec.empty<number>().push(0), newestChild: PVec.empty<number>().push(-1), departures: PVec.empty<number>(), redoScan: null, trail: 0 };
+    const t = performance.now();
+    for (let seq = 1; seq <= n; seq++) b = update(b, seq);
+    return (performance.now() - t) / n;
+  };
+  const direct = (b: Book, seq: number): Book => ({
+    current: seq,
+    events: b.events.push(seq),
+    newestChild: b.newestChild.set(b.current, seq).push(-1),
+    departures: b.departures,
+    redoScan: null,
+    trail: seq,
+  });
+  const drafted = (b: Book, seq: number): Book =>
+    produce(b, (d) => {
+      d.events = b.events.push(seq);
+      d.newestChild = b.newestChild.set(b.current, seq).push(-1);
+      d.current = seq;
+      d.trail = seq;
+    });
+  for (let round = 0; round < 2; round++) {
+    const a = run(direct);
+    const p = run(drafted);
+    if (round === 1) row('bookkeeping per append: built directly / with produce', `${us(a)} / ${us(p)}`);
+  }
+}
+
 async function main(): Promise<void> {
+  bookkeeping();
   linear();
   branchy();
   zigzag();
