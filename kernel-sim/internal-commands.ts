@@ -71,18 +71,6 @@ function specToVma(w: MmWork, spec: VmaSpec, hasClose: boolean): Vma {
   };
 }
 
-/**
- * The userland harness links VMAs without looking at map_count; here a VMA
- * is linked only as mmap would link one (map_count not above
- * max_map_count), so that no process outgrows what its snapshot may hold.
- */
-function roomForOneMore(w: MmWork): void {
-  if (w.mapCount > w.config.maxMapCount) {
-    w.note('error', () => `map_count ${w.mapCount} is above max_map_count ${w.config.maxMapCount}: vmasim links no more VMAs`);
-    fail('ENOMEM');
-  }
-}
-
 /** The one VMA that holds all of [start, end), or EINVAL. */
 function holding(w: MmWork, start: number, end: number): Vma {
   const v = w.find(start);
@@ -95,7 +83,6 @@ export function runVmaCommand(w: MmWork, cmd: VmaCommand): string | number {
     case 'vma-add': {
       const v = specToVma(w, cmd.vma, cmd.close);
       if (w.findIntersection(v.start, v.end)) fail('EEXIST');
-      roomForOneMore(w);
       w.insert(v);
       w.note('insert', () => `linked ${describe(v)}`);
       return 0;
@@ -192,7 +179,6 @@ export function runVmaCommand(w: MmWork, cmd: VmaCommand): string | number {
       // The copy must end where `vma add` could end one.
       addr(BigInt(newAddr + len));
       if (w.findIntersection(newAddr, newAddr + len)) fail('EEXIST');
-      roomForOneMore(w);
       if (cmd.failPrealloc) fail('ENOMEM');
       const r = copyVma(w, vma, newAddr, len, Number(cmd.pgoff));
       if (!r) fail('ENOMEM');

@@ -4,7 +4,7 @@ import { CommandError } from './command-error.js';
 import { forkProcess } from './fork.js';
 import { runVmaCommand } from './internal-commands.js';
 import { MmWork } from './mm-work.js';
-import { describeAboveCeiling, fileNameProblem, forkProblem, newFileProblem, processAboveCeiling } from './sim-limits.js';
+import { describeAboveCeiling, fileNameProblem, forkProblem, MAX_VMAS, newFileProblem } from './sim-limits.js';
 import type { SimState } from './state.js';
 import { sysMadvise, sysSetAnonName } from './syscalls/madvise.js';
 import { sysMlock, sysMunlock } from './syscalls/mlock.js';
@@ -76,10 +76,8 @@ export function step(state: SimState, cmd: StateCommand, opts: StepOptions = {})
         case 'soft_dirty': config = { ...config, softDirty: cmd.value }; break;
         case 'max_map_count': {
           if (cmd.value > 2147483647n) throw new CommandError(`max_map_count ${cmd.value} is above the kernel's limit of 2147483647`);
+          // As the sysctl, it may drop below what a process holds: only new VMAs are refused.
           config = { ...config, maxMapCount: Number(cmd.value) };
-          // The kernel lets the sysctl drop below a process's map_count; a snapshot of that process could not be imported back.
-          const above = processAboveCeiling(state, config);
-          if (above) throw new CommandError(`max_map_count ${cmd.value} is too low: process ${above.process} has ${describeAboveCeiling(above.vmas, config.maxMapCount)}`);
           break;
         }
         case 'mmap_base':
@@ -119,7 +117,10 @@ function runInMm(state: SimState, cmd: StateCommand, tracing: boolean): StepOutc
     const keep = !cmd.kind.startsWith('vma-');
     return { state: keep ? w.finish() : state, reported: true, ret: -1, errno: e.errno, trace: w.trace, process: pid };
   }
-  return { state: w.finish(), reported: true, ret, errno: null, trace: w.trace, process: pid };
+  const next = w.finish();
+  const vmas = next.processes[pid]!.mm.vmas.size;
+  if (vmas > MAX_VMAS) throw new CommandError(`the line would leave process ${pid} with ${describeAboveCeiling(vmas)}`);
+  return { state: next, reported: true, ret, errno: null, trace: w.trace, process: pid };
 }
 
 function dispatch(w: MmWork, cmd: StateCommand): string | number {

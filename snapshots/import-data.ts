@@ -221,8 +221,8 @@ function install(state: SimState, inc: Incoming): SimState {
     namedAnonVmas: namedAfter,
   };
   // What every state must keep to be exported and imported back (kernel-sim/sim-limits.ts).
-  const above = processAboveCeiling(next, inc.config);
-  if (above) throw new CommandError(`the import would leave process ${above.process} with ${describeAboveCeiling(above.vmas, inc.config.maxMapCount)}`);
+  const above = processAboveCeiling(next);
+  if (above) throw new CommandError(`the import would leave process ${above.process} with ${describeAboveCeiling(above.vmas)}`);
   const fileCount = regularFileCount(files);
   if (fileCount > MAX_FILES) throw new CommandError(`the import would make ${fileCount.toLocaleString('en-US')} files, more than the ${MAX_FILES.toLocaleString('en-US')} vmasim holds`);
   return next;

@@ -11,7 +11,7 @@ import type { Process, SimConfig, SimFile, SimState } from '../kernel-sim/state.
 import { VmaTree } from '../kernel-sim/vma-tree.js';
 import { hex, PAGE_SIZE, type Vma } from '../kernel-sim/vma.js';
 import { shortJson as q, shortText } from '../kernel-sim/short-text.js';
-import { anonNameProblem, anonVmaIdProblem, describeAboveCeiling, fileNameProblem, mapCountCeiling, MAX_FILES, MAX_PROCESSES } from '../kernel-sim/sim-limits.js';
+import { anonNameProblem, anonVmaIdProblem, describeAboveCeiling, fileNameProblem, MAX_FILES, MAX_PROCESSES, MAX_VMAS } from '../kernel-sim/sim-limits.js';
 import { findJsonSyntaxError } from './json-syntax.js';
 import type { Window } from './sim-report.js';
 import {
@@ -212,22 +212,16 @@ export function readSnapshot(value: unknown): SnapshotRead {
 /**
  * Too many processes, or VMAs in a process, checked before the schema so
  * that a huge snapshot is refused at once rather than after checking every
- * VMA. A process can hold max_map_count + 1 VMAs (sim-limits.ts
- * mapCountCeiling); where max_map_count is not a valid number the schema
- * says so.
+ * VMA (sim-limits.ts MAX_PROCESSES, MAX_VMAS).
  */
 function countProblem(o: Record<string, unknown>): string | null {
   const processes = o.processes;
   if (!Array.isArray(processes)) return null;
   if (processes.length > MAX_PROCESSES)
     return `processes: ${processes.length.toLocaleString('en-US')} processes, more than the ${MAX_PROCESSES} vmasim runs (process 0 and ${MAX_PROCESSES - 1} forks)`;
-  const max = (o.config as { max_map_count?: unknown } | null | undefined)?.max_map_count;
-  if (!configSchema.shape.max_map_count.safeParse(max).success) return null;
-  const ceiling = mapCountCeiling(max as number);
   for (const [pi, p] of processes.entries()) {
     const vmas = (p as { vmas?: unknown } | null)?.vmas;
-    if (Array.isArray(vmas) && vmas.length > ceiling)
-      return `processes[${pi}].vmas: ${describeAboveCeiling(vmas.length, max as number)}`;
+    if (Array.isArray(vmas) && vmas.length > MAX_VMAS) return `processes[${pi}].vmas: ${describeAboveCeiling(vmas.length)}`;
   }
   return null;
 }
