@@ -66,7 +66,10 @@ function count(n: bigint): number {
 export function appendEvent(engine: Engine, cmd: StateCommand, canonical: string, notes?: readonly string[]): Outcome {
   try {
     const { history, event } = engine.history.append(cmd, { text: canonical });
-    return { kind: 'event', engine: { ...engine, history }, seq: event.seq, outcome: event.result!, trace: () => eventTrace(history, event.seq), ...(notes ? { notes } : {}) };
+    const next: Engine = { history, window: engine.window, baseDir: engine.baseDir, allowExport: engine.allowExport };
+    const seq = event.seq;
+    const trace = (): Trace => eventTrace(history, seq);
+    return notes ? { kind: 'event', engine: next, seq, outcome: event.result!, trace, notes } : { kind: 'event', engine: next, seq, outcome: event.result!, trace };
   } catch (e) {
     if (e instanceof CommandError) return { kind: 'refused', engine, message: e.message };
     throw e;

@@ -1,9 +1,11 @@
 import type { Vma } from './vma.js';
 import { hex, rangeString } from './vma.js';
-import type { EditToken, VmaTree } from './vma-tree.js';
+import { newEditToken, type EditToken, type VmaTree } from './vma-tree.js';
 import type { SimConfig, SimFile, SimState } from './state.js';
 import { LazyStep, type TraceKind, type TraceStep } from './trace.js';
 import type { GuardMarkers } from './guard-markers.js';
+
+const NO_STEPS: TraceStep[] = Object.freeze([]) as unknown as TraceStep[];
 
 /**
  * The scratch space of one operation on one process: the kernel's view of a
@@ -19,8 +21,8 @@ export class MmWork {
   nextShmem: number;
   files: Readonly<Record<string, SimFile>>;
   namedAnonVmas: readonly string[];
-  readonly trace: TraceStep[] = [];
-  #edit: EditToken = {};
+  readonly trace: TraceStep[];
+  #edit: EditToken = newEditToken();
 
   constructor(
     readonly base: SimState,
@@ -28,6 +30,8 @@ export class MmWork {
     /** Whether to record the trace: bulk runs skip it and recompute it for the few events someone asks about. */
     readonly tracing: boolean = true,
   ) {
+    // Without tracing nothing is ever pushed: every such operation shares one empty list.
+    this.trace = tracing ? [] : NO_STEPS;
     const mm = base.processes[pid]!.mm;
     this.vmas = mm.vmas;
     this.guards = mm.guards;
@@ -147,7 +151,7 @@ export class MmWork {
 
   /** Fold the work into a new state. */
   finish(): SimState {
-    this.#edit = {};
+    this.#edit = newEditToken();
     const s = this.base;
     const mm = s.processes[this.pid]!.mm;
     const mmChanged = mm.vmas !== this.vmas || mm.guards !== this.guards;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VmaTree } from './vma-tree.js';
+import { newEditToken, VmaTree } from './vma-tree.js';
 import type { Vma } from './vma.js';
 
 const P = 4096;
@@ -35,7 +35,7 @@ describe('VmaTree', () => {
           let model: number[] = [];
           let tree = VmaTree.EMPTY;
           // One token stands for one operation: several edits, then the tree is handed out.
-          let token: object = {};
+          let token = newEditToken();
           const versions: { tree: VmaTree; model: number[] }[] = [];
           for (const [slot, del, ins, newOp] of ops) {
             // Remove `del` VMAs from the first at or above `slot`, insert `ins` fresh slots in their gap.
@@ -49,7 +49,7 @@ describe('VmaTree', () => {
             tree = tree.splice(addr, count, fresh.map((s) => vma(s)), newOp ? null : token);
             model = [...model.slice(0, rank), ...fresh, ...model.slice(rank + count)];
             if (newOp) {
-              token = {};
+              token = newEditToken();
               versions.push({ tree, model });
             }
             expect(tree.size).toBe(model.length);

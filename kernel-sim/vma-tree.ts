@@ -20,7 +20,14 @@ import type { Vma } from './vma.js';
 const MAX = 32;
 
 /** Marks the nodes one operation made, which that operation may still change in place. */
-export type EditToken = object;
+export type EditToken = number;
+
+let lastToken = 0;
+
+/** A token no node carries yet. */
+export function newEditToken(): EditToken {
+  return ++lastToken;
+}
 
 interface Leaf {
   readonly leaf: true;

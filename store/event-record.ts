@@ -16,7 +16,8 @@ export interface RecordContext<S, C, R> {
 }
 
 export class EventRecord<S, C, R> implements EventNode<S, C, R>, KeptLinks<S, C> {
-  readonly #time: number;
+  /** Milliseconds after the history's epoch: a small integer where the time itself would be boxed. */
+  private readonly timeOffset: number;
 
   constructor(
     readonly ctx: RecordContext<S, C, R>,
@@ -32,7 +33,7 @@ export class EventRecord<S, C, R> implements EventNode<S, C, R>, KeptLinks<S, C>
     readonly kept: S | typeof NOT_KEPT,
     readonly cost: number,
   ) {
-    this.#time = time - ctx.epoch;
+    this.timeOffset = time - ctx.epoch;
   }
 
   get parent(): number | null {
@@ -40,7 +41,7 @@ export class EventRecord<S, C, R> implements EventNode<S, C, R>, KeptLinks<S, C>
   }
 
   get time(): number {
-    return this.#time + this.ctx.epoch;
+    return this.timeOffset + this.ctx.epoch;
   }
 
   get state(): S {
