@@ -18,6 +18,8 @@ import type { Vma } from './vma.js';
  * used again (MmWork starts a new one).
  */
 const MAX = 32;
+/** Leaves hold fewer: a leaf is copied on nearly every change, inner nodes far less often. */
+const LEAF_MAX = 16;
 
 /** Marks the nodes one operation made, which that operation may still change in place. */
 export type EditToken = number;
@@ -65,10 +67,10 @@ function newInner(kids: Node[], edit: EditToken | null): Inner {
   return { leaf: false, kids, ends, edit };
 }
 
-/** Cut a list that may have outgrown a node into nodes of at most MAX, evenly. */
-function chunks<T>(items: T[]): T[][] {
-  if (items.length <= MAX) return [items];
-  const parts = Math.ceil(items.length / MAX);
+/** Cut a list that may have outgrown a node into nodes of at most `max`, evenly. */
+function chunks<T>(items: T[], max = MAX): T[][] {
+  if (items.length <= max) return [items];
+  const parts = Math.ceil(items.length / max);
   const out: T[][] = [];
   for (let p = 0; p < parts; p++) out.push(items.slice(Math.floor((p * items.length) / parts), Math.floor(((p + 1) * items.length) / parts)));
   return out;
@@ -174,7 +176,7 @@ function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edi
       ends = spliced(n.ends, at, count, endsOf(items));
     }
     if (vmas.length === 0) return [];
-    if (vmas.length <= MAX) {
+    if (vmas.length <= LEAF_MAX) {
       if (owned) {
         n.vmas = vmas;
         n.ends = ends;
@@ -182,7 +184,7 @@ function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edi
       }
       return [{ leaf: true, vmas, ends, edit }];
     }
-    return chunks(vmas).map((part) => newLeaf(part, edit));
+    return chunks(vmas, LEAF_MAX).map((part) => newLeaf(part, edit));
   }
   const i = childFor(n.ends, addr);
   const kid = n.kids[i]!;
@@ -227,8 +229,9 @@ export class VmaTree {
   static fromSorted(vmas: readonly Vma[]): VmaTree {
     if (vmas.length === 0) return VmaTree.EMPTY;
     const fill = (MAX * 3) >> 2;
+    const leafFill = (LEAF_MAX * 3) >> 2;
     let level: Node[] = [];
-    for (let i = 0; i < vmas.length; i += fill) level.push(newLeaf(vmas.slice(i, i + fill), null));
+    for (let i = 0; i < vmas.length; i += leafFill) level.push(newLeaf(vmas.slice(i, i + leafFill), null));
     while (level.length > 1) {
       const up: Node[] = [];
       for (let i = 0; i < level.length; i += fill) up.push(newInner(level.slice(i, i + fill), null));
