@@ -55,8 +55,12 @@ describe('VmaTree', () => {
             expect(tree.size).toBe(model.length);
           }
           check(tree, model, probes);
-          // Versions handed out earlier were not changed by later edits in place.
-          for (const v of versions) expect(v.tree.toArray().map((x) => x.pgoff)).toEqual(v.model);
+          // Versions handed out earlier were not changed by later edits in place: neither their
+          // VMAs nor the ends that searches by address go by.
+          for (const v of versions) {
+            expect(v.tree.toArray().map((x) => x.pgoff)).toEqual(v.model);
+            for (const slot of v.model) expect(v.tree.find(slot * 2 * P)?.pgoff).toBe(slot);
+          }
         },
       ),
       { numRuns: 150 },
@@ -84,6 +88,22 @@ describe('VmaTree', () => {
     expect(a.find(vma(5000).start)!.flags).toBe(0);
     expect(b.find(vma(5000).start)!.flags).toBe(1);
     expect(b.find(vma(4999).start)).toBe(a.find(vma(4999).start));
+  });
+
+  it('edits in place under one token leave a version handed out before them as it was', () => {
+    const all = Array.from({ length: 3000 }, (_, i) => vma(i));
+    const before = VmaTree.fromSorted(all);
+    const token = newEditToken();
+    // First an edit that keeps every subtree's last end (a VMA changed in place), then, by the
+    // same operation, removals that change them: every VMA in turn, so that some are last in theirs.
+    let t = before.splice(vma(1500).start, 1, [vma(1500, 1)], token);
+    for (let i = 0; i < 3000; i += 7) t = t.splice(vma(i).start, 1, [], token);
+    for (const v of all) {
+      expect(before.find(v.start)).toBe(v);
+      expect(before.findFrom(v.start)).toBe(v);
+      expect(before.findPrev(v.end)).toBe(v);
+    }
+    expect(t.size).toBe(3000 - Math.ceil(3000 / 7));
   });
 
   it('a splice past the last VMA is an error, not a silent short edit', () => {

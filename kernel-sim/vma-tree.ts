@@ -46,6 +46,12 @@ interface Inner {
   readonly leaf: false;
   kids: Node[];
   ends: number[];
+  /**
+   * `ends` is still the array of the node this one was copied from: most
+   * changes leave a subtree's last end as it was, so the copy shares it
+   * until one does not.
+   */
+  endsShared: boolean;
   readonly edit: EditToken | null;
 }
 
@@ -64,7 +70,7 @@ function newLeaf(vmas: Vma[], edit: EditToken | null): Leaf {
 function newInner(kids: Node[], edit: EditToken | null): Inner {
   const ends = new Array<number>(kids.length);
   for (let i = 0; i < kids.length; i++) ends[i] = endOf(kids[i]!);
-  return { leaf: false, kids, ends, edit };
+  return { leaf: false, kids, ends, endsShared: false, edit };
 }
 
 /** Cut a list that may have outgrown a node into nodes of at most `max`, evenly. */
@@ -194,17 +200,25 @@ function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edi
   if (replaced.length === 1) {
     const c = replaced[0]!;
     const end = endOf(c);
-    if (c === kid && n.ends[i] === end) return [n];
+    const sameEnd = n.ends[i] === end;
+    if (c === kid && sameEnd) return [n];
     if (owned) {
       n.kids[i] = c;
-      n.ends[i] = end;
+      if (!sameEnd) {
+        if (n.endsShared) {
+          n.ends = n.ends.slice();
+          n.endsShared = false;
+        }
+        n.ends[i] = end;
+      }
       return [n];
     }
     const kids = n.kids.slice();
-    const ends = n.ends.slice();
     kids[i] = c;
+    if (sameEnd) return [{ leaf: false, kids, ends: n.ends, endsShared: true, edit }];
+    const ends = n.ends.slice();
     ends[i] = end;
-    return [{ leaf: false, kids, ends, edit }];
+    return [{ leaf: false, kids, ends, endsShared: false, edit }];
   }
   const kids = n.kids.slice(0, i).concat(replaced, n.kids.slice(i + 1));
   if (kids.length === 0) return [];
