@@ -17,55 +17,74 @@ const COMMAND = ',"command":';
 const RESULT = ',"result":';
 const TIME = ',"time":';
 
-/** Where the reader is in the line; module state, as the reader neither recurses nor yields. */
-let at = 0;
-
-/** A JSON integer as encodeRecord writes it (no sign, no leading zero, exact in a double), or -1. */
-function integer(text: string, end: number): number {
-  const start = at;
-  let value = 0;
-  while (at < end) {
-    const c = text.charCodeAt(at);
-    if (c < 48 || c > 57) break;
-    value = value * 10 + (c - 48);
-    at++;
+/** Reads one line; a class so that the position is a field, not a closure or module variable. */
+class Reader {
+  at: number;
+  constructor(
+    readonly text: string,
+    readonly end: number,
+    start: number,
+  ) {
+    this.at = start;
   }
-  const digits = at - start;
-  if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(start) === 48)) return -1;
-  return value;
-}
 
-/** A JSON string without escapes or control characters, or undefined (JSON.parse is left to judge it). */
-function plainString(text: string, end: number): string | undefined {
-  if (text.charCodeAt(at) !== 34) return undefined;
-  const start = ++at;
-  while (at < end) {
-    const c = text.charCodeAt(at);
-    if (c === 34) return text.slice(start, at++);
-    if (c === 92 || c < 0x20) return undefined;
-    at++;
+  /** A JSON integer as encodeRecord writes it (no sign, no leading zero, exact in a double), or -1. */
+  integer(): number {
+    const text = this.text;
+    const end = this.end;
+    const start = this.at;
+    let i = start;
+    let value = 0;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
+      i++;
+    }
+    this.at = i;
+    const digits = i - start;
+    if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(start) === 48)) return -1;
+    return value;
   }
-  return undefined;
-}
 
-function key(text: string, k: string): boolean {
-  if (!text.startsWith(k, at)) return false;
-  at += k.length;
-  return true;
+  /** A JSON string without escapes or control characters, or undefined (JSON.parse is left to judge it). */
+  plainString(): string | undefined {
+    const text = this.text;
+    const end = this.end;
+    let i = this.at;
+    if (text.charCodeAt(i) !== 34) return undefined;
+    const start = ++i;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        this.at = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 92 || c < 0x20) return undefined;
+      i++;
+    }
+    return undefined;
+  }
+
+  key(k: string): boolean {
+    if (!this.text.startsWith(k, this.at)) return false;
+    this.at += k.length;
+    return true;
+  }
 }
 
 export function readPlainEventLine(text: string, end: number): Record<string, unknown> | undefined {
   if (!text.startsWith(HEAD)) return undefined;
-  at = HEAD.length;
-  const seq = integer(text, end);
-  if (seq < 0 || !key(text, PARENT)) return undefined;
-  const parent = integer(text, end);
-  if (parent < 0 || !key(text, COMMAND)) return undefined;
-  const command = plainString(text, end);
-  if (command === undefined || !key(text, RESULT)) return undefined;
-  const result = plainString(text, end);
-  if (result === undefined || !key(text, TIME)) return undefined;
-  const time = integer(text, end);
-  if (time < 0 || at !== end) return undefined;
+  const r = new Reader(text, end, HEAD.length);
+  const seq = r.integer();
+  if (seq < 0 || !r.key(PARENT)) return undefined;
+  const parent = r.integer();
+  if (parent < 0 || !r.key(COMMAND)) return undefined;
+  const command = r.plainString();
+  if (command === undefined || !r.key(RESULT)) return undefined;
+  const result = r.plainString();
+  if (result === undefined || !r.key(TIME)) return undefined;
+  const time = r.integer();
+  if (time < 0 || r.at !== end) return undefined;
   return { kind: 'event', seq, parent, command, result, time };
 }
