@@ -11,6 +11,8 @@
  * line as JSON. What this returns is what JSON.parse would have returned.
  */
 
+import type { EventRecord } from './journal-format.js';
+
 const HEAD = '{"kind":"event","seq":';
 const PARENT = ',"parent":';
 const COMMAND = ',"command":';
@@ -73,7 +75,7 @@ class Reader {
   }
 }
 
-export function readPlainEventLine(text: string, end: number): Record<string, unknown> | undefined {
+export function readPlainEventLine(text: string, end: number): EventRecord | undefined {
   if (!text.startsWith(HEAD)) return undefined;
   const r = new Reader(text, end, HEAD.length);
   const seq = r.integer();

@@ -117,13 +117,14 @@ export function decodeLine(line: Uint8Array): Decoded {
   const cut = line.length - CRC_SUFFIX_LENGTH;
   const crc = crc32(CLOSE_BRACE, crc32(line.subarray(0, cut)));
   if (crc.toString(16).padStart(8, '0') !== written) return { ok: false, reason: 'checksum mismatch' };
-  let value: unknown = readPlainEventLine(text, text.length - CRC_SUFFIX_LENGTH);
-  if (value === undefined) {
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return { ok: false, reason: 'not valid JSON' };
-    }
+  const plain = readPlainEventLine(text, text.length - CRC_SUFFIX_LENGTH);
+  // The plain reader has checked every field's type already; only seq ≥ 1 is left.
+  if (plain !== undefined && plain.seq >= 1) return { ok: true, record: plain };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
   }
   return checkFields(value);
 }

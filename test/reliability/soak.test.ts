@@ -246,7 +246,8 @@ describe('soak', () => {
     const ms = performance.now() - t0;
     const perEvent = ((heapMiB() - before) * 2 ** 20) / h.newest;
     console.log(`history soak: ${h.newest} events kept in ${(ms / 1000).toFixed(1)} s, ${(perEvent / 1024).toFixed(1)} KiB of heap per event, goto any of them: ${h.goto(1).ok}`);
-    // Each event keeps its state by sharing: a few KiB, not a copy of the address space.
+    // Each event keeps its record, and a checkpoint state now and then that shares structure with the
+    // last: a few hundred bytes, not a copy of the address space.
     expect(perEvent).toBeLessThan(64 * 1024);
   }, TIMEOUT);
 });
