@@ -253,7 +253,7 @@ export class History<S, C, R> {
     const next: Book<S, C, R> = {
       current: seq,
       events: book.events.push(node),
-      newestChild: book.newestChild.set(parent.seq, seq).push(-1),
+      newestChild: book.newestChild.setThenPush(parent.seq, seq, -1),
       departures: book.departures,
       redoScan: null,
       trail: book.trail.visit(seq),

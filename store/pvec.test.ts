@@ -54,6 +54,13 @@ describe('PVec', () => {
           if (o.k === 'push') versions.push([v.push(o.v), [...a, o.v]]);
           else if (a.length === 0) continue;
           else if (o.k === 'pop') versions.push([v.pop(), a.slice(0, -1)]);
+          else if (o.at < 0.3) {
+            // set then push in one step, as the history does
+            const i = Math.floor((o.at / 0.3) * a.length);
+            const b = a.slice();
+            b[i] = o.v;
+            versions.push([v.setThenPush(i, o.v, -o.v), [...b, -o.v]]);
+          }
           else {
             const i = Math.floor(o.at * a.length);
             const b = a.slice();

@@ -96,6 +96,22 @@ export class PVec<T> {
     return new PVec(this.size, this.shift, assoc(this.shift, this.root, i, x), this.tail);
   }
 
+  /**
+   * set(i, x) then push(y), with a single new tail when i lies in the tail:
+   * the history does this on every append (the parent's newest child, then
+   * the new event's slot).
+   */
+  setThenPush(i: number, x: T, y: T): PVec<T> {
+    const offset = this.tailOffset();
+    const inTail = this.size - offset;
+    if (!(i >= offset && i < this.size && Number.isInteger(i) && inTail < WIDTH)) return this.set(i, x).push(y);
+    const tail = new Array<T>(inTail + 1);
+    for (let k = 0; k < inTail; k++) tail[k] = this.tail[k]!;
+    tail[i - offset] = x;
+    tail[inTail] = y;
+    return new PVec(this.size + 1, this.shift, this.root, tail);
+  }
+
   /** Without its last element. */
   pop(): PVec<T> {
     if (this.size === 0) throw new RangeError('PVec.pop: empty vector');
