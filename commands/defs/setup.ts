@@ -78,7 +78,7 @@ const maxMapCount: CommandDef = command({
   sub: 'max_map_count',
   syntax: 'config max_map_count N',
   summary: 'vm.max_map_count (default 65530)',
-  help: 'The most VMAs a process may have. `vmasim kernel` and `vmasim diff` refuse this line rather than change the host.',
+  help: 'The most VMAs a process may have: the system calls that add VMAs refuse beyond it. As the sysctl, it may be set below what a process already holds. `vmasim kernel` and `vmasim diff` refuse this line rather than change the host.',
   category: 'setup',
   event: true,
   positionals: [N],

@@ -37,7 +37,7 @@ const add: CommandDef = command({
   help:
     'The userland tests\' alloc-and-link. FLAGS are literal: nothing is added or removed. `close` gives ' +
     'the VMA a vm_ops->close hook: no effect on compatibility, but a merge may never remove that VMA. ' +
-    'EEXIST over an existing VMA; ENOMEM once map_count is above max_map_count, as mmap does. ret 0.',
+    'EEXIST over an existing VMA. Like the harness, it links whatever map_count is. ret 0.',
   category: 'vma',
   event: true,
   positionals: [START, END, PGOFF, FLAGS],
@@ -158,8 +158,8 @@ const copy: CommandDef = command({
   summary: 'copy_vma of the VMA that starts at START to NEWADDR',
   help:
     'Copies with PGOFF, rebasing, duplicating the anon_vma and refusing fork children as the kernel ' +
-    'does. EEXIST over an existing VMA; ENOMEM once map_count is above max_map_count, as mmap does; ' +
-    'EINVAL if the copy would end at or above 2^53, as `vma add` does. ret the resulting VMA.',
+    'does. EEXIST over an existing VMA; EINVAL if the copy would end at or above 2^53, as `vma add` ' +
+    'does. ret the resulting VMA.',
   category: 'vma',
   event: true,
   positionals: [START, NEWADDR, PGOFF],
