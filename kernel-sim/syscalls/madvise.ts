@@ -1,5 +1,6 @@
 import type { Advice } from '../../commands/ast.js';
 import { fail, SysError } from '../errno.js';
+import { anonNameProblem } from '../sim-limits.js';
 import {
   flagsAndNot, flagsOr, hasAny, VM_DONTCOPY, VM_DONTDUMP, VM_DROPPABLE, VM_HUGEPAGE, VM_HUGETLB, VM_IO, VM_LOCKED,
   VM_MAYBE_GUARD, VM_MAYSHARE, VM_MERGEABLE, VM_MIXEDMAP, VM_NOHUGEPAGE, VM_PFNMAP, VM_DONTEXPAND, VM_RAND_READ,
@@ -160,13 +161,7 @@ export function sysMadvise(w: MmWork, addrBig: bigint, lenBig: bigint, advice: A
 /** prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME): name (or unname) anonymous memory. */
 export function sysSetAnonName(w: MmWork, addrBig: bigint, lenBig: bigint, name: string | null): number {
   if (!w.config.anonVmaName) fail('EINVAL');
-  if (name !== null) {
-    if (name.length >= 80) fail('EINVAL');
-    for (const ch of name) {
-      const c = ch.codePointAt(0)!;
-      if (c < 0x20 || c > 0x7e || '\\`$[]'.includes(ch)) fail('EINVAL');
-    }
-  }
+  if (name !== null && anonNameProblem(name) !== null) fail('EINVAL');
   if (offsetInPage(addrBig)) fail('EINVAL');
   const alen = pageAlign(lenBig);
   if (lenBig !== 0n && alen === 0n) fail('EINVAL');
