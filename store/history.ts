@@ -245,7 +245,7 @@ export class History<S, C, R> {
       cost === 0 ? applied.state : NOT_KEPT,
       cost,
     );
-    keeper.remember(node, applied.state);
+    keeper.pin(node, applied.state);
     // Built directly rather than with produce: on this path (every command,
     // every replayed journal line) Immer's drafting costs several times the
     // update itself (bench/store-bench.ts, "bookkeeping per append"). Moves,
@@ -333,6 +333,11 @@ export class History<S, C, R> {
       d.trail = trail ?? book.trail.visit(target);
       if (book.redoScan !== redoScan) d.redoScan = redoScan;
     });
+    // The position's state is made now and pinned, so that it stays the same
+    // object for as long as this history is the session's (a refused command
+    // that rebuilds other states must not hand back a copy of it).
+    const node = this.#node(target);
+    this.#config.records.keeper.pin(node, node.state);
     return { history: new History(this.#config, next), kind, from, to: target, steps };
   }
 

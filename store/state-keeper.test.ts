@@ -61,3 +61,18 @@ test('a rebuilt state replays at most one gap of events, and a second look costs
   }
   expect(appended).toBe(1_000);
 });
+
+test('the current state stays the same object while other states are rebuilt around it', () => {
+  let h = counted({ budgetUs: Number.MAX_SAFE_INTEGER, maxGap: 10 }).h;
+  for (let i = 0; i < 300; i++) h = h.append({ op: 'push', value: i }).history;
+  const head = h.current.state;
+  // Looking at every other event (as an export walks the path) rebuilds hundreds of states.
+  for (let seq = 0; seq <= h.newest; seq++) h.stateAt(seq);
+  expect(h.current.state).toBe(head);
+  const r = h.goto(155);
+  if (!r.ok) throw new Error(r.error.message);
+  const there = r.history.current.state;
+  for (let seq = h.newest; seq >= 0; seq--) h.stateAt(seq);
+  expect(r.history.current.state).toBe(there);
+  expect(toyArray(there)).toEqual(toyArray(h.stateAt(155)!));
+});

@@ -43,6 +43,13 @@ export const NOT_KEPT: unique symbol = Symbol('not kept');
 
 /** States rebuilt or computed lately, kept in a ring (a scan of 64 beats a Map's upkeep per append). */
 const CACHE_SIZE = 64;
+/**
+ * The states of the last positions a history moved to or appended at. They
+ * are apart from the ring, so that looking at many other events (an export
+ * walks the whole path) never evicts them: a session's current state stays
+ * the same object until the session moves on.
+ */
+const PINS = 8;
 
 export class StateKeeper<S, C, R> {
   readonly #reducer: Reducer<S, C, R>;
@@ -54,6 +61,9 @@ export class StateKeeper<S, C, R> {
   /** The last state remembered: nearly always the current event's, asked for by the next append. */
   #lastNode: KeptLinks<S, C> | null = null;
   #lastState: S | undefined = undefined;
+  readonly #pinNodes: (KeptLinks<S, C> | null)[] = new Array<KeptLinks<S, C> | null>(PINS).fill(null);
+  readonly #pinStates: (S | undefined)[] = new Array<S | undefined>(PINS).fill(undefined);
+  #pinNext = 0;
   /** Events rebuilt by replaying, for tests and benchmarks. */
   replayed = 0;
 
@@ -75,7 +85,8 @@ export class StateKeeper<S, C, R> {
   /** Note a state just computed or rebuilt, so that looking at it again is free. */
   remember(node: KeptLinks<S, C>, state: S): void {
     if (node.kept !== NOT_KEPT || node === this.#lastNode) return;
-    if (this.#lastNode !== null && this.#lastNode.kept === NOT_KEPT) {
+    const last = this.#lastNode;
+    if (last !== null && last.kept === NOT_KEPT && !this.#nodes.includes(last) && !this.#pinNodes.includes(last)) {
       this.#nodes[this.#next] = this.#lastNode;
       this.#states[this.#next] = this.#lastState;
       this.#next = (this.#next + 1) % CACHE_SIZE;
@@ -84,8 +95,19 @@ export class StateKeeper<S, C, R> {
     this.#lastState = state;
   }
 
+  /** Keep `state` as `node`'s among the pinned ones (and as the last state seen). */
+  pin(node: KeptLinks<S, C>, state: S): void {
+    this.remember(node, state);
+    if (node.kept !== NOT_KEPT || this.#pinNodes.includes(node)) return;
+    this.#pinNodes[this.#pinNext] = node;
+    this.#pinStates[this.#pinNext] = state;
+    this.#pinNext = (this.#pinNext + 1) % PINS;
+  }
+
   #cached(node: KeptLinks<S, C>): { readonly hit: boolean; readonly state?: S } {
     if (node === this.#lastNode) return { hit: true, state: this.#lastState };
+    const p = this.#pinNodes.indexOf(node);
+    if (p >= 0) return { hit: true, state: this.#pinStates[p] };
     const i = this.#nodes.indexOf(node);
     return i < 0 ? MISS : { hit: true, state: this.#states[i] };
   }
