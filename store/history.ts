@@ -128,9 +128,17 @@ export class History<S, C, R> {
   readonly #book: Book<S, C, R>;
   readonly #node = (seq: number): EventRecord<S, C, R> => this.#book.events.get(seq)!;
 
-  private constructor(config: Config<S, C, R>, book: Book<S, C, R>) {
+  /**
+   * The current event's state, held by this version: whatever the keeper
+   * rebuilds or forgets, `current.state` is this object for as long as this
+   * history is the one in use.
+   */
+  readonly #currentState: S;
+
+  private constructor(config: Config<S, C, R>, book: Book<S, C, R>, currentState: S) {
     this.#config = config;
     this.#book = book;
+    this.#currentState = currentState;
   }
 
   static create<S, C, R>(opts: HistoryOptions<S, C, R>): History<S, C, R> {
@@ -152,6 +160,7 @@ export class History<S, C, R> {
         redoScan: null,
         trail: Trail.start(0),
       },
+      opts.initial,
     );
   }
 
@@ -171,7 +180,9 @@ export class History<S, C, R> {
   }
 
   get current(): HistoryEvent<S, C, R> {
-    return this.#node(this.#book.current);
+    const node = this.#node(this.#book.current);
+    this.#config.records.keeper.pin(node, this.#currentState);
+    return node;
   }
 
   has(seq: number): boolean {
@@ -258,7 +269,7 @@ export class History<S, C, R> {
       redoScan: null,
       trail: book.trail.visit(seq),
     };
-    return { history: new History(config, next), event: node };
+    return { history: new History(config, next, applied.state), event: node };
   }
 
   undo(n = 1): Moved<S, C, R> {
@@ -337,8 +348,9 @@ export class History<S, C, R> {
     // object for as long as this history is the session's (a refused command
     // that rebuilds other states must not hand back a copy of it).
     const node = this.#node(target);
-    this.#config.records.keeper.pin(node, node.state);
-    return { history: new History(this.#config, next), kind, from, to: target, steps };
+    const state = node.state;
+    this.#config.records.keeper.pin(node, state);
+    return { history: new History(this.#config, next, state), kind, from, to: target, steps };
   }
 
   /** Events in number order with the current position (all of them, or a range). */

@@ -97,8 +97,15 @@ export class StateKeeper<S, C, R> {
 
   /** Keep `state` as `node`'s among the pinned ones (and as the last state seen). */
   pin(node: KeptLinks<S, C>, state: S): void {
-    this.remember(node, state);
-    if (node.kept !== NOT_KEPT || this.#pinNodes.includes(node)) return;
+    if (node.kept !== NOT_KEPT) return;
+    if (node === this.#lastNode) this.#lastState = state;
+    else this.remember(node, state);
+    // Pinned again: it becomes the newest pin, so that what is in use now is the last to go.
+    const at = this.#pinNodes.indexOf(node);
+    if (at >= 0) {
+      this.#pinNodes[at] = null;
+      this.#pinStates[at] = undefined;
+    }
     this.#pinNodes[this.#pinNext] = node;
     this.#pinStates[this.#pinNext] = state;
     this.#pinNext = (this.#pinNext + 1) % PINS;
