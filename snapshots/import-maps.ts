@@ -230,7 +230,6 @@ export function importMapsText(text: string, format: 'maps' | 'smaps', source: I
       const shared = v.perms[3] === 's';
       const start = Number(v.start);
       const end = Number(v.end);
-      const pages = (end - start) / PAGE_SIZE;
       const offsetPages = Number(v.offset / 4096n);
       if (v.dev !== '00:00' || v.inode !== 0n) devices = true;
       let file: string | null = null;

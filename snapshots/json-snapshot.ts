@@ -15,7 +15,6 @@ import { anonNameProblem, anonVmaIdProblem, describeAboveCeiling, fileNameProble
 import { findJsonSyntaxError } from './json-syntax.js';
 import type { Window } from './sim-report.js';
 import {
-  configSchema,
   describeIssue,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,

@@ -16,9 +16,9 @@ import type { Command, ImportKind, StateCommand } from '../../commands/ast.js';
 import { CommandError, type StepOutcome } from '../../kernel-sim/step.js';
 import { isImportCommand, type ImportCommand } from '../../snapshots/import-data.js';
 import { loadImport } from '../../snapshots/importers.js';
-import { initialState, type SimState } from '../../kernel-sim/state.js';
+import type { SimState } from '../../kernel-sim/state.js';
 import { DEFAULT_WINDOW, type Window } from '../../snapshots/sim-report.js';
-import { History, type HistoryOptions } from '../../store/history.js';
+import { History } from '../../store/history.js';
 import type { JournalWriter } from '../../store/journal.js';
 import { createSessionMachine, type SessionEvent, type SessionOutcome } from '../../store/session-machine.js';
 
