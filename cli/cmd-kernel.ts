@@ -4,6 +4,7 @@ import { LiveHelperError, LiveRefusal, runOnKernel } from '../live/kernel-runner
 import { SmapsParseError } from '../live/smaps.js';
 import { mapsTable } from '../snapshots/maps-format.js';
 import { readScenario } from './read-input.js';
+import { resultText } from '../snapshots/run-report.js';
 
 /** Parse a scenario for the kernel runner; a message on failure. */
 export function scenarioLines(path: string) {
@@ -33,7 +34,7 @@ export async function cmdKernel(path: string, flags: { json: boolean }): Promise
     const report = await runOnKernel(s.lines);
     if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
     else {
-      const lines = report.results.map((r) => `${r.line}: ${r.command}  =>  ${r.errno ? `-1 ${r.errno}` : r.ret}`);
+      const lines = report.results.map((r) => `${r.line}: ${r.command}  =>  ${resultText(r)}`);
       if (lines.length) lines.push('');
       lines.push(mapsTable(report.vmas) || '(no VMAs in the window)');
       process.stdout.write(lines.join('\n') + '\n');

@@ -1,6 +1,7 @@
 import { runScenario } from '../commands/run-scenario.js';
 import { mapsTable } from '../snapshots/maps-format.js';
 import { readScenario } from './read-input.js';
+import { resultText } from '../snapshots/run-report.js';
 
 export interface RunFlags {
   readonly json: boolean;
@@ -28,7 +29,7 @@ export function cmdRun(path: string, flags: RunFlags): number {
   for (const rec of out.lines) {
     if (rec.result) {
       const r = rec.result;
-      lines.push(`${rec.line}: ${rec.command}  =>  ${r.errno ? `-1 ${r.errno}` : r.ret}`);
+      lines.push(`${rec.line}: ${rec.command}  =>  ${resultText(r)}`);
     }
     if (flags.explain) for (const t of rec.trace) lines.push(`      ${t.text}${t.reasons ? `: ${t.reasons.join('; ')}` : ''}`);
   }

@@ -16,6 +16,7 @@ import type { Errno } from '../kernel-sim/errno.js';
 import type { Trace } from '../kernel-sim/trace.js';
 import { isImportCommand, importOutcome } from '../snapshots/import-data.js';
 import { History, type HistoryOptions } from '../store/history.js';
+import { resultText } from '../snapshots/run-report.js';
 
 /** What an event keeps of its step: the value returned, not the state (the history has it) nor the trace. */
 export interface EventResult {
@@ -40,11 +41,6 @@ const SUCCESS: readonly EventResult[] = Object.freeze([0, 1, 2, 3].map((process)
 export function eventResult(o: StepOutcome): EventResult {
   if (o.reported && o.ret === 0 && o.errno === null && o.process < SUCCESS.length) return SUCCESS[o.process]!;
   return { reported: o.reported, ret: o.ret, errno: o.errno, process: o.process };
-}
-
-/** As the JSON report and journals show a result: `-1 ENOMEM`, or the value. */
-export function summarizeResult(r: EventResult): string {
-  return r.errno ? `-1 ${r.errno}` : String(r.ret);
 }
 
 /** Canonical texts of the commands a history holds, for its listings and the journal. */
@@ -87,7 +83,7 @@ export function simHistoryOptions(initial: SimState = initialState()): SimHistor
     },
     initial,
     canonical: (cmd) => canonicalTexts.get(cmd) ?? cmd.kind,
-    summarize: summarizeResult,
+    summarize: resultText,
   };
   return {
     options,

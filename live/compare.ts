@@ -5,7 +5,7 @@
  * (scenario-language.md, mmap), since the helper's own libraries sit where
  * the simulator's empty address space has nothing.
  */
-import type { ProcessReport, ResultReport, RunReport, VmaReport } from '../snapshots/run-report.js';
+import { resultText, type ProcessReport, type ResultReport, type RunReport, type VmaReport } from '../snapshots/run-report.js';
 
 export interface Window {
   readonly start: number;
@@ -35,10 +35,6 @@ function sameRet(a: ResultReport, b: ResultReport, w: Window): boolean {
   return outsideWindow(a.ret, w) && outsideWindow(b.ret, w);
 }
 
-function showRet(r: ResultReport): string {
-  return r.errno ? `-1 ${r.errno}` : String(r.ret);
-}
-
 function compareVmas(where: string, sim: readonly VmaReport[], kernel: readonly VmaReport[], out: Difference[]): void {
   const a = sim.map(vmaKey);
   const b = kernel.map(vmaKey);
@@ -53,11 +49,11 @@ export function compareReports(sim: RunReport, kernel: RunReport, window: Window
     const a = sim.results[i];
     const b = kernel.results[i];
     if (!a || !b) {
-      out.push({ where: `results[${i}]`, sim: a ? `${a.command} => ${showRet(a)}` : '(none)', kernel: b ? `${b.command} => ${showRet(b)}` : '(none)' });
+      out.push({ where: `results[${i}]`, sim: a ? `${a.command} => ${resultText(a)}` : '(none)', kernel: b ? `${b.command} => ${resultText(b)}` : '(none)' });
       continue;
     }
     if (!sameRet(a, b, window) || (a.process ?? 0) !== (b.process ?? 0))
-      out.push({ where: `line ${a.line}: ${a.command}`, sim: showRet(a), kernel: showRet(b) });
+      out.push({ where: `line ${a.line}: ${a.command}`, sim: resultText(a), kernel: resultText(b) });
   }
   compareVmas('vmas', sim.vmas, kernel.vmas, out);
   const procs = (r: RunReport): readonly ProcessReport[] => r.processes ?? [];

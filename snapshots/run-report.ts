@@ -28,6 +28,11 @@ export interface VmaReport {
   readonly close: boolean | null;
 }
 
+/** A result as every report and journal shows it: `-1 ERRNO`, or the value returned. */
+export function resultText(r: { readonly ret: string | number; readonly errno: string | null }): string {
+  return r.errno ? `-1 ${r.errno}` : String(r.ret);
+}
+
 export interface ResultReport {
   readonly line: number;
   readonly command: string;

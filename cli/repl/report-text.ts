@@ -12,13 +12,14 @@ import { diffEvents } from '../../store/diff.js';
 import type { Changes } from './changes.js';
 import { formatSize, tableEntries, tableText, vmaName } from './vma-columns.js';
 import { NO_CHANGES } from './changes.js';
+import { resultText } from '../../snapshots/run-report.js';
 
 /** `=> 0x100000000000`, `=> -1 ENOMEM`, or what a move or setting did. */
 export function outcomeText(o: Outcome): string {
   switch (o.kind) {
     case 'event': {
       const r = o.outcome;
-      const value = r.errno ? `-1 ${r.errno}` : String(r.ret);
+      const value = resultText(r);
       return r.reported ? `=> ${value}   (event ${o.seq})` : `event ${o.seq}`;
     }
     case 'moved':

@@ -12,6 +12,7 @@ import { initialState, type SimState } from '../../kernel-sim/state.js';
 import { History } from '../../store/history.js';
 import { importOutcome, isImportCommand, type ImportCommand, type ImportData } from '../import-data.js';
 import { stateToSnapshot } from '../json-snapshot.js';
+import { resultText } from '../run-report.js';
 
 /** Run a scenario; its engine at the end. Throws on a scenario error. */
 export function run(text: string, name = 'test.vma'): Engine {
@@ -46,7 +47,7 @@ export class ImportingSession {
       },
       initial,
       canonical: (cmd) => this.texts.get(cmd) ?? cmd.kind,
-      summarize: (r) => (r.errno ? `-1 ${r.errno}` : String(r.ret)),
+      summarize: resultText,
     });
     this.engine = { history: history as unknown as Engine['history'], window: newEngine().window };
   }
