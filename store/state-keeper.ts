@@ -41,29 +41,60 @@ export interface KeptLinks<S, C> {
 
 export const NOT_KEPT: unique symbol = Symbol('not kept');
 
-/** States rebuilt or computed lately, kept in a ring (a scan of 64 beats a Map's upkeep per append). */
+/** States rebuilt or computed lately (a scan of 64 beats a Map's upkeep per append). */
 const CACHE_SIZE = 64;
 /**
  * The states of the last positions a history moved to or appended at. They
- * are apart from the ring, so that looking at many other events (an export
- * walks the whole path) never evicts them: a session's current state stays
- * the same object until the session moves on.
+ * are apart from the recent ones, so that looking at many other events (an
+ * export walks the whole path) never evicts them: a session's current state
+ * stays the same object until the session moves on.
  */
 const PINS = 8;
+
+const ABSENT: unique symbol = Symbol('absent');
+
+/** A fixed number of (event, state) pairs; putting one more drops the oldest. */
+class StateRing<S, C> {
+  readonly #nodes: (KeptLinks<S, C> | null)[];
+  readonly #states: (S | undefined)[];
+  #next = 0;
+
+  constructor(size: number) {
+    this.#nodes = new Array<KeptLinks<S, C> | null>(size).fill(null);
+    this.#states = new Array<S | undefined>(size).fill(undefined);
+  }
+
+  get(node: KeptLinks<S, C>): S | typeof ABSENT {
+    const i = this.#nodes.indexOf(node);
+    return i < 0 ? ABSENT : (this.#states[i] as S);
+  }
+
+  has(node: KeptLinks<S, C>): boolean {
+    return this.#nodes.includes(node);
+  }
+
+  /** Put `node`'s state in as the newest pair (taking out an older pair of the same node). */
+  put(node: KeptLinks<S, C>, state: S): void {
+    const at = this.#nodes.indexOf(node);
+    if (at >= 0) {
+      this.#nodes[at] = null;
+      this.#states[at] = undefined;
+    }
+    this.#nodes[this.#next] = node;
+    this.#states[this.#next] = state;
+    this.#next = (this.#next + 1) % this.#nodes.length;
+  }
+}
 
 export class StateKeeper<S, C, R> {
   readonly #reducer: Reducer<S, C, R>;
   readonly #policy: CheckpointPolicy;
   readonly #minCost: number;
-  readonly #nodes: (KeptLinks<S, C> | null)[] = new Array<KeptLinks<S, C> | null>(CACHE_SIZE).fill(null);
-  readonly #states: (S | undefined)[] = new Array<S | undefined>(CACHE_SIZE).fill(undefined);
-  #next = 0;
+  readonly #recent = new StateRing<S, C>(CACHE_SIZE);
+  readonly #pins = new StateRing<S, C>(PINS);
   /** The last state remembered: nearly always the current event's, asked for by the next append. */
   #lastNode: KeptLinks<S, C> | null = null;
   #lastState: S | undefined = undefined;
-  readonly #pinNodes: (KeptLinks<S, C> | null)[] = new Array<KeptLinks<S, C> | null>(PINS).fill(null);
-  readonly #pinStates: (S | undefined)[] = new Array<S | undefined>(PINS).fill(undefined);
-  #pinNext = 0;
   /** Events rebuilt by replaying, for tests and benchmarks. */
   replayed = 0;
 
@@ -86,57 +117,41 @@ export class StateKeeper<S, C, R> {
   remember(node: KeptLinks<S, C>, state: S): void {
     if (node.kept !== NOT_KEPT || node === this.#lastNode) return;
     const last = this.#lastNode;
-    if (last !== null && last.kept === NOT_KEPT && !this.#nodes.includes(last) && !this.#pinNodes.includes(last)) {
-      this.#nodes[this.#next] = this.#lastNode;
-      this.#states[this.#next] = this.#lastState;
-      this.#next = (this.#next + 1) % CACHE_SIZE;
-    }
+    // The state it replaces as the last one joins the recent ones, unless it is pinned anyway.
+    if (last !== null && last.kept === NOT_KEPT && !this.#pins.has(last)) this.#recent.put(last, this.#lastState as S);
     this.#lastNode = node;
     this.#lastState = state;
   }
 
-  /** Keep `state` as `node`'s among the pinned ones (and as the last state seen). */
+  /** Keep `state` as `node`'s among the pinned ones, the newest of them (and as the last state seen). */
   pin(node: KeptLinks<S, C>, state: S): void {
     if (node.kept !== NOT_KEPT) return;
     if (node === this.#lastNode) this.#lastState = state;
     else this.remember(node, state);
-    // Pinned again: it becomes the newest pin, so that what is in use now is the last to go.
-    const at = this.#pinNodes.indexOf(node);
-    if (at >= 0) {
-      this.#pinNodes[at] = null;
-      this.#pinStates[at] = undefined;
-    }
-    this.#pinNodes[this.#pinNext] = node;
-    this.#pinStates[this.#pinNext] = state;
-    this.#pinNext = (this.#pinNext + 1) % PINS;
+    this.#pins.put(node, state);
   }
 
-  #cached(node: KeptLinks<S, C>): { readonly hit: boolean; readonly state?: S } {
-    if (node === this.#lastNode) return { hit: true, state: this.#lastState };
-    const p = this.#pinNodes.indexOf(node);
-    if (p >= 0) return { hit: true, state: this.#pinStates[p] };
-    const i = this.#nodes.indexOf(node);
-    return i < 0 ? MISS : { hit: true, state: this.#states[i] };
+  #cached(node: KeptLinks<S, C>): S | typeof ABSENT {
+    if (node === this.#lastNode) return this.#lastState as S;
+    const pinned = this.#pins.get(node);
+    return pinned !== ABSENT ? pinned : this.#recent.get(node);
   }
 
   stateOf(node: KeptLinks<S, C>): S {
     if (node.kept !== NOT_KEPT) return node.kept;
-    if (node === this.#lastNode) return this.#lastState as S;
     const hit = this.#cached(node);
-    if (hit.hit) return hit.state as S;
+    if (hit !== ABSENT) return hit;
     const path: KeptLinks<S, C>[] = [];
     let n = node;
-    let found = MISS as { readonly hit: boolean; readonly state?: S };
-    while (n.kept === NOT_KEPT && !(found = this.#cached(n)).hit) {
+    let found: S | typeof ABSENT = ABSENT;
+    while (n.kept === NOT_KEPT && (found = this.#cached(n)) === ABSENT) {
       path.push(n);
       n = n.parentNode!;
     }
-    let state = n.kept !== NOT_KEPT ? n.kept : (found.state as S);
+    let state = n.kept !== NOT_KEPT ? n.kept : (found as S);
     for (let i = path.length - 1; i >= 0; i--) state = this.#reducer.apply(state, path[i]!.command!).state;
     this.replayed += path.length;
     this.remember(node, state);
     return state;
   }
 }
-
-const MISS = { hit: false } as const;
