@@ -62,9 +62,7 @@ function endOf(n: Node): number {
 }
 
 function newLeaf(vmas: Vma[], edit: EditToken | null): Leaf {
-  const ends = new Array<number>(vmas.length);
-  for (let i = 0; i < vmas.length; i++) ends[i] = vmas[i]!.end;
-  return { leaf: true, vmas, ends, edit };
+  return { leaf: true, vmas, ends: endsOf(vmas), edit };
 }
 
 function newInner(kids: Node[], edit: EditToken | null): Inner {
@@ -82,19 +80,12 @@ function chunks<T>(items: T[], max = MAX): T[][] {
   return out;
 }
 
-/** Index of the first end above addr, or the last index when none is (the position is past the end). */
+/** Index of the child holding the first end above addr, or the last child when none is (the position is past the end). */
 function childFor(ends: readonly number[], addr: number): number {
-  let lo = 0;
-  let hi = ends.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ends[mid]! > addr) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  return Math.min(slotFor(ends, addr), ends.length - 1);
 }
 
-/** Index of the first end above addr in a leaf, or its length. */
+/** Index of the first end above addr, or the length when none is. */
 function slotFor(ends: readonly number[], addr: number): number {
   let lo = 0;
   let hi = ends.length;
