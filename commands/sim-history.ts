@@ -13,7 +13,7 @@ import type { StateCommand } from './ast.js';
 import { step, type StepOptions, type StepOutcome } from '../kernel-sim/step.js';
 import { initialState, type SimState } from '../kernel-sim/state.js';
 import type { Errno } from '../kernel-sim/errno.js';
-import type { Trace } from '../kernel-sim/trace.js';
+import { NO_TRACE, type Trace } from '../kernel-sim/trace.js';
 import { isImportCommand, importOutcome } from '../snapshots/import-data.js';
 import { History, type HistoryOptions } from '../store/history.js';
 import { resultText } from '../snapshots/run-report.js';
@@ -100,6 +100,6 @@ export function newSimHistory(initial?: SimState): { readonly history: SimHistor
 /** What event `seq` did and why, as its step reported it (empty for event 0 or a missing event). */
 export function eventTrace(h: SimHistory, seq: number): Trace {
   const e = h.event(seq);
-  if (e === undefined || e.parent === null || e.command === null) return [];
+  if (e === undefined || e.parent === null || e.command === null) return NO_TRACE;
   return applyCommand(h.stateAt(e.parent)!, e.command, { trace: true }).trace;
 }

@@ -2,10 +2,8 @@ import type { Vma } from './vma.js';
 import { hex, rangeString } from './vma.js';
 import { newEditToken, type EditToken, type VmaTree } from './vma-tree.js';
 import type { SimConfig, SimFile, SimState } from './state.js';
-import { LazyStep, type TraceKind, type TraceStep } from './trace.js';
+import { LazyStep, NO_TRACE, type TraceKind, type TraceStep } from './trace.js';
 import type { GuardMarkers } from './guard-markers.js';
-
-const NO_STEPS: TraceStep[] = Object.freeze([]) as unknown as TraceStep[];
 
 /**
  * The scratch space of one operation on one process: the kernel's view of a
@@ -31,7 +29,7 @@ export class MmWork {
     readonly tracing: boolean = true,
   ) {
     // Without tracing nothing is ever pushed: every such operation shares one empty list.
-    this.trace = tracing ? [] : NO_STEPS;
+    this.trace = tracing ? [] : (NO_TRACE as TraceStep[]);
     const mm = base.processes[pid]!.mm;
     this.vmas = mm.vmas;
     this.guards = mm.guards;

@@ -15,7 +15,7 @@ import { sysMseal } from './syscalls/mseal.js';
 import { sysMunmap } from './syscalls/munmap.js';
 import { sysTouch } from './syscalls/touch.js';
 import { TASK_SIZE_BIG } from './syscalls/u64.js';
-import type { Trace } from './trace.js';
+import { NO_TRACE, type Trace } from './trace.js';
 import { hex, PAGE_SIZE } from './vma.js';
 
 /** What one command did: the new state, the value the kernel returned, and why. */
@@ -48,8 +48,6 @@ export interface StepOptions {
    */
   readonly trace?: boolean;
 }
-
-const NO_TRACE: Trace = Object.freeze([]) as Trace;
 
 /**
  * Apply one state-changing command to the simulated machine. Pure: the

@@ -26,6 +26,9 @@ export interface TraceStep {
 
 export type Trace = readonly TraceStep[];
 
+/** The trace of a step run without one (or that did nothing worth a line): shared, never written to. */
+export const NO_TRACE: Trace = Object.freeze([]);
+
 /**
  * A step whose text is made only when someone reads it: bulk runs (replay,
  * fuzzing, benchmarks) record traces for every operation and read few.
