@@ -51,7 +51,7 @@ export interface CanonicalTexts {
 /** The text the parser gave each command object (commands made without one show their kind). */
 const canonicalTexts = new WeakMap<object, string>();
 
-export function rememberCanonical(cmd: StateCommand, text: string): void {
+function rememberCanonical(cmd: StateCommand, text: string): void {
   canonicalTexts.set(cmd, text);
 }
 

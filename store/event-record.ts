@@ -52,11 +52,6 @@ export class EventRecord<S, C, R> implements EventNode<S, C, R>, KeptLinks<S, C>
     return this.result === null ? '' : this.ctx.summarize(this.result);
   }
 
-  /** Whether the history keeps this event's state (a checkpoint) rather than rebuilding it. */
-  get isCheckpoint(): boolean {
-    return this.kept !== NOT_KEPT;
-  }
-
   toJSON(): Record<string, unknown> {
     return { seq: this.seq, parent: this.parent, depth: this.depth, text: this.text, summary: this.summary, time: this.time };
   }
