@@ -27,7 +27,7 @@
  * from that position and ending at an event that exists; a cancel right after
  * the event or move line it names, leaving things as they were before it.
  */
-import { crc32 } from './crc32.js';
+import { crc32, crc32Range } from './crc32.js';
 import { readPlainEventLine } from './journal-event-line.js';
 import type { MoveKind } from './history.js';
 
@@ -95,7 +95,6 @@ export function cancelOf(rec: EventRecord | MoveRecord, time: number): CancelRec
 const MOVE_KINDS: readonly string[] = ['undo', 'redo', 'goto', 'back', 'forward'] satisfies readonly MoveKind[];
 
 const CRC_HEAD = ',"crc":"';
-const HEX8 = /^[0-9a-f]{8}$/;
 const CRC_SUFFIX_LENGTH = ',"crc":"00000000"}'.length;
 const CLOSE_BRACE = new Uint8Array([0x7d]);
 
@@ -110,31 +109,41 @@ export type Decoded = { readonly ok: true; readonly record: JournalRecord } | { 
 
 /** One line's bytes, without its newline: checksum, JSON, and the fields of its kind. */
 export function decodeLine(line: Uint8Array): Decoded {
+  return decodeLineAt(Buffer.from(line.buffer, line.byteOffset, line.byteLength), 0, line.length);
+}
+
+/** The line in `bytes[start, end)`, without its newline, as decodeLine reads it; no copy or view of it is made. */
+export function decodeLineAt(bytes: Buffer, start: number, end: number): Decoded {
   // Not a strict decoder: the checksum over the raw bytes catches any change.
-  const text = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
-  const written = checksumField(text);
-  if (written === undefined) return { ok: false, reason: 'no checksum at the end of the line' };
-  const cut = line.length - CRC_SUFFIX_LENGTH;
-  const crc = crc32(CLOSE_BRACE, crc32(line.subarray(0, cut)));
-  if (crc.toString(16).padStart(8, '0') !== written) return { ok: false, reason: 'checksum mismatch' };
-  const plain = readPlainEventLine(text, text.length - CRC_SUFFIX_LENGTH);
+  const cut = end - CRC_SUFFIX_LENGTH;
+  const written = cut < start ? -1 : checksumField(bytes, cut);
+  if (written < 0) return { ok: false, reason: 'no checksum at the end of the line' };
+  if (crc32(CLOSE_BRACE, crc32Range(bytes, start, cut)) !== written) return { ok: false, reason: 'checksum mismatch' };
+  const plain = readPlainEventLine(bytes, start, cut);
   // The plain reader has checked every field's type already; only seq ≥ 1 is left.
   if (plain !== undefined && plain.seq >= 1) return { ok: true, record: plain };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(bytes.toString('utf8', start, end));
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
   return checkFields(value);
 }
 
-/** The 8 hex digits of a line's `,"crc":"…"}` ending, or undefined when it has none. */
-function checksumField(text: string): string | undefined {
-  const at = text.length - CRC_SUFFIX_LENGTH;
-  if (at < 0 || !text.startsWith(CRC_HEAD, at) || !text.endsWith('"}')) return undefined;
-  const digits = text.slice(at + CRC_HEAD.length, text.length - 2);
-  return HEX8.test(digits) ? digits : undefined;
+/** The value of the `,"crc":"…"}` ending at `at` (8 lower-case hex digits), or -1 when there is none. */
+function checksumField(bytes: Uint8Array, at: number): number {
+  for (let j = 0; j < CRC_HEAD.length; j++) if (bytes[at + j] !== CRC_HEAD.charCodeAt(j)) return -1;
+  const digits = at + CRC_HEAD.length;
+  if (bytes[digits + 8] !== 0x22 || bytes[digits + 9] !== 0x7d) return -1;
+  let value = 0;
+  for (let j = digits; j < digits + 8; j++) {
+    const c = bytes[j]!;
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (d < 0) return -1;
+    value = value * 16 + d;
+  }
+  return value;
 }
 
 function checkFields(v: unknown): Decoded {

@@ -35,6 +35,7 @@ import {
   cancelOf,
   checkRecord,
   decodeLine,
+  decodeLineAt,
   encodeRecord,
   type EventRecord,
   type HeaderRecord,
@@ -394,7 +395,8 @@ export interface JournalScan {
 }
 
 /** Check a journal's bytes line by line; pure (no file access). */
-export function scanJournal(bytes: Uint8Array): JournalScan {
+export function scanJournal(data: Uint8Array): JournalScan {
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let offset = 0;
   let cursor = START_CURSOR;
   let header: HeaderRecord | null = null;
@@ -409,7 +411,7 @@ export function scanJournal(bytes: Uint8Array): JournalScan {
       bad = { line, offset, reason: 'the last line is incomplete (no newline at its end)' };
       break;
     }
-    const d = decodeLine(bytes.subarray(offset, nl));
+    const d = decodeLineAt(bytes, offset, nl);
     if (!d.ok) {
       bad = { line, offset, reason: d.reason };
       break;
@@ -438,7 +440,7 @@ export function scanJournal(bytes: Uint8Array): JournalScan {
     for (let at = offset; at < bytes.length; damagedLines++) {
       const nl = bytes.indexOf(0x0a, at);
       const end = nl < 0 ? bytes.length : nl;
-      if (at !== offset && nl >= 0 && decodeLine(bytes.subarray(at, end)).ok) wellFormedAfterBad++;
+      if (at !== offset && nl >= 0 && decodeLineAt(bytes, at, end).ok) wellFormedAfterBad++;
       at = end + 1;
     }
   }
