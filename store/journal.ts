@@ -31,19 +31,16 @@ import {
   JOURNAL_FORMAT,
   JOURNAL_VERSION,
   MAX_JOURNAL_BYTES,
-  START_CURSOR,
   cancelOf,
-  checkRecord,
   decodeLine,
-  decodeLineAt,
   encodeRecord,
   type EventRecord,
   type HeaderRecord,
-  type JournalCursor,
   type JournalRecord,
   type MoveRecord,
 } from './journal-format.js';
 import { nodeJournalFs, type JournalFs } from './journal-fs.js';
+import { JournalReader, type BadLine } from './journal-reader.js';
 
 export interface JournalOptions {
   readonly fs?: JournalFs;
@@ -358,105 +355,7 @@ function replaceWith(fs: JournalFs, file: string, bytes: Uint8Array, time: numbe
 // ---------------------------------------------------------------------------
 // Reading
 
-export interface ScannedRecord<T extends JournalRecord = EventRecord | MoveRecord> {
-  /** 1-based line number. */
-  readonly line: number;
-  /** Byte offset where the line starts. */
-  readonly offset: number;
-  readonly record: T;
-}
-
-export interface BadLine {
-  readonly line: number;
-  /** Byte offset where the line starts: the end of the valid prefix. */
-  readonly offset: number;
-  readonly reason: string;
-}
-
-export interface JournalScan {
-  readonly header: HeaderRecord | null;
-  /** The events and moves of the valid prefix that no cancel line took back, in order. */
-  readonly records: readonly ScannedRecord[];
-  /** Lines of the valid prefix that a cancel line took back. */
-  readonly cancelled: number;
-  /** Length of the valid prefix in bytes. */
-  readonly validBytes: number;
-  readonly totalBytes: number;
-  /** The first line that is not valid, if any. */
-  readonly bad: BadLine | null;
-  /** Lines from the bad one to the end (a last line without newline included). */
-  readonly damagedLines: number;
-  /** Of the lines after the bad one, how many are well-formed on their own. */
-  readonly wellFormedAfterBad: number;
-  /** A header of a newer format version than this program reads, if so. */
-  readonly unsupportedVersion: number | null;
-  /** Position and next event number at the end of the valid prefix. */
-  readonly cursor: JournalCursor;
-}
-
-/** Check a journal's bytes line by line; pure (no file access). */
-export function scanJournal(data: Uint8Array): JournalScan {
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  let offset = 0;
-  let cursor = START_CURSOR;
-  let header: HeaderRecord | null = null;
-  const records: ScannedRecord[] = [];
-  let cancelled = 0;
-  let bad: BadLine | null = null;
-  let unsupportedVersion: number | null = null;
-  while (offset < bytes.length) {
-    const nl = bytes.indexOf(0x0a, offset);
-    const line = cursor.lines + 1;
-    if (nl < 0) {
-      bad = { line, offset, reason: 'the last line is incomplete (no newline at its end)' };
-      break;
-    }
-    const d = decodeLineAt(bytes, offset, nl);
-    if (!d.ok) {
-      bad = { line, offset, reason: d.reason };
-      break;
-    }
-    if (cursor.lines === 0 && d.record.kind === 'header' && d.record.version > JOURNAL_VERSION) {
-      unsupportedVersion = d.record.version;
-      break;
-    }
-    const c = checkRecord(cursor, d.record);
-    if (!c.ok) {
-      bad = { line, offset, reason: c.reason };
-      break;
-    }
-    cursor = c.cursor;
-    if (d.record.kind === 'header') header = d.record;
-    else if (d.record.kind === 'cancel') {
-      // checkRecord let it through: it names the record just before.
-      records.pop();
-      cancelled++;
-    } else records.push({ line, offset, record: d.record });
-    offset = nl + 1;
-  }
-  let damagedLines = 0;
-  let wellFormedAfterBad = 0;
-  if (bad !== null) {
-    for (let at = offset; at < bytes.length; damagedLines++) {
-      const nl = bytes.indexOf(0x0a, at);
-      const end = nl < 0 ? bytes.length : nl;
-      if (at !== offset && nl >= 0 && decodeLineAt(bytes, at, end).ok) wellFormedAfterBad++;
-      at = end + 1;
-    }
-  }
-  return {
-    header,
-    records,
-    cancelled,
-    validBytes: offset,
-    totalBytes: bytes.length,
-    bad,
-    damagedLines,
-    wellFormedAfterBad,
-    unsupportedVersion,
-    cursor,
-  };
-}
+export { scanJournal, type JournalScan, type ScannedRecord } from './journal-reader.js';
 
 export interface ReplayHandlers {
   /** Called once before the first record, with the header (null for an empty journal) and the number of records. */
@@ -617,21 +516,23 @@ export async function resumeJournal(file: string, handlers: ReplayHandlers, opts
     throw JournalWriteError.from(err, 'read', file);
   }
   if (bytes.length > maxBytes) return tooLarge(bytes.length);
-  const scan = scanJournal(bytes);
-  if (scan.unsupportedVersion !== null) {
+  const reader = new JournalReader(bytes);
+  if (reader.unsupportedVersion !== null) {
     return {
       ...empty,
       status: 'unsupported',
-      version: scan.unsupportedVersion,
+      version: reader.unsupportedVersion,
       message:
-        `${file} is a journal of format version ${scan.unsupportedVersion}; this vmasim reads versions 1 to ${JOURNAL_VERSION}. ` +
+        `${file} is a journal of format version ${reader.unsupportedVersion}; this vmasim reads versions 1 to ${JOURNAL_VERSION}. ` +
         'Nothing was read or changed: use a newer vmasim, or start a new journal.',
     };
   }
 
   const every = Math.max(1, opts.progressEvery ?? 1000);
-  const total = scan.records.length;
-  handlers.begin?.(scan.header, total);
+  // Progress counts lines, which are known without decoding them; the header is not one to replay.
+  const total = Math.max(0, reader.completeLines() - reader.linesRead);
+  const done = () => Math.max(0, reader.linesRead - 1);
+  handlers.begin?.(reader.header, total);
   const drift: Drift[] = [];
   const notes: { line: number; text: string }[] = [];
   let events = 0;
@@ -639,8 +540,9 @@ export async function resumeJournal(file: string, handlers: ReplayHandlers, opts
   let position = 0;
   let stopped: Stop | null = null;
   let stoppedAt = 0;
-  for (let i = 0; i < total; i++) {
-    const { line, offset, record: rec } = scan.records[i]!;
+  let nextProgress = every;
+  for (let scanned = reader.next(); scanned !== null; scanned = reader.next()) {
+    const { line, offset, record: rec } = scanned;
     if (rec.kind === 'event') {
       const r = handlers.event(rec);
       if ('error' in r) {
@@ -667,12 +569,15 @@ export async function resumeJournal(file: string, handlers: ReplayHandlers, opts
       moves++;
       position = rec.to;
     }
-    if ((i + 1) % every === 0 && i + 1 < total) {
-      handlers.progress?.(i + 1, total);
+    if (done() >= nextProgress && done() < total) {
+      nextProgress = done() + every;
+      handlers.progress?.(done(), total);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  handlers.progress?.(events + moves, total);
+  const replayed = done();
+  const scan = reader.end();
+  handlers.progress?.(replayed, total);
 
   // Cut where the journal stops being usable: at the line the replay could
   // not carry out, else at the first bad line.
