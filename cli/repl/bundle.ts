@@ -58,6 +58,17 @@ async function main(): Promise<number> {
           // Ink imports react-devtools-core only when DEV is set; it is not installed.
           build.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'vmasim-empty' }));
           build.onLoad({ filter: /.*/, namespace: 'vmasim-empty' }, () => ({ contents: 'export default {}', loader: 'js' }));
+          // Ink's string-width goes through narrow-string-width.ts, which answers for the REPL's own symbols
+          // without starting string-width's emoji and grapheme machinery. Packages that bring another
+          // version of string-width keep theirs.
+          const narrow = join(here, 'narrow-string-width.js');
+          let realStringWidth: string | undefined;
+          build.onResolve({ filter: /^string-width$/ }, async (args) => {
+            if (args.importer === narrow || args.pluginData === 'real') return undefined;
+            realStringWidth ??= (await build.resolve('string-width', { resolveDir: here, kind: 'import-statement', pluginData: 'real' })).path;
+            const wanted = await build.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real' });
+            return wanted.path === realStringWidth ? { path: narrow } : undefined;
+          });
           // Yoga's loader fetches its embedded wasm from a data: URL when fetch exists, and
           // loading Node's fetch costs more than decoding the base64 itself: hide fetch from it.
           build.onLoad({ filter: /yoga-wasm-base64-esm\.js$/ }, async (args) => ({
