@@ -417,7 +417,7 @@ function main(): number {
     kernelPairs: quick ? 5_000 : 20_000,
     heapEvents: quick ? 4_000 : 10_000,
     historyEvents: quick ? 200_000 : 1_000_000,
-    journalEvents: quick ? 50_000 : 200_000,
+    journalEvents: quick ? 50_000 : 1_000_000,
     gotos: quick ? 300 : 1_000,
     e2eRounds: quick ? 1 : 3,
     promptRuns: quick ? 3 : 7,
