@@ -6,7 +6,7 @@
 import type { Command } from './ast.js';
 import { commandId, isFailure, type CommandDef, type Failure } from './command-def.js';
 import { withoutByteOrderMark } from './hidden-characters.js';
-import { LINE_END, lexLine, lineProblem, type Word } from './lexer.js';
+import { LINE_END, isLineProblem, lexCheckedLine, lexLine, type Word } from './lexer.js';
 import { matchArgs } from './parse-args.js';
 import { newParseContext, type ParseContext } from './parse-context.js';
 import type { ParseError } from './parse-error.js';
@@ -34,25 +34,27 @@ export interface Where {
 }
 
 export function parseLine(text: string, ctx: ParseContext, where: Where): ParsedLine {
-  // Every message about a line passes here: whatever of the input it quotes is shown escaped.
-  const error = (f: Failure): ParsedLine => ({ kind: 'error', error: { ...where, column: f.column, message: printable(f.failure) } });
-  const problem = lineProblem(text);
-  if (problem !== null) return error({ failure: problem.message, column: problem.column });
-  const lexed = lexLine(text);
+  const lexed = lexCheckedLine(text);
+  if (isLineProblem(lexed)) return errorAt(where, { failure: lexed.message, column: lexed.column });
   const [head, ...rest] = lexed.words;
   if (head === undefined) return { kind: 'empty' };
 
   const found = findCommand(head, rest, lexed.endColumn);
-  if (isFailure(found)) return error(found);
+  if (isFailure(found)) return errorAt(where, found);
   const { def, args } = found;
   const matched = matchArgs(def, args, ctx, head.column, lexed.endColumn);
-  if (isFailure(matched)) return error(matched);
+  if (isFailure(matched)) return errorAt(where, matched);
   const cmd = def.build(matched.args);
-  if (isFailure(cmd)) return error(cmd);
+  if (isFailure(cmd)) return errorAt(where, cmd);
 
   if (cmd.kind === 'file') ctx.files.add(cmd.name);
   const canonical = matched.canonical.length === 0 ? commandId(def) : `${commandId(def)} ${matched.canonical.join(' ')}`;
   return { kind: 'command', cmd, def, text: lexed.text, canonical };
+}
+
+/** Every message about a line passes here: whatever of the input it quotes is shown escaped. */
+function errorAt(where: Where, f: Failure): ParsedLine {
+  return { kind: 'error', error: { ...where, column: f.column, message: printable(f.failure) } };
 }
 
 /** The definition the first word (and, for a group, the second) names, and the words left for its arguments. */
