@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { lexLine, lineProblem, MAX_LINE_LENGTH } from './lexer.js';
+import { lexCheckedLine, lexLine, lineProblem, MAX_LINE_LENGTH } from './lexer.js';
 
 const words = (line: string) => lexLine(line).words.map((w) => [w.text, w.column]);
 
@@ -113,5 +114,39 @@ describe('lineProblem', () => {
     // Characters, not UTF-16 units: astral characters take two each.
     expect(lineProblem('\u{1f600}'.repeat(MAX_LINE_LENGTH - 1).replace(/^/, '#'))).toBeNull();
     expect(lineProblem('x'.repeat(MAX_LINE_LENGTH + 1))).toEqual({ column: MAX_LINE_LENGTH + 1, message: `the line has ${MAX_LINE_LENGTH + 1} characters; at most ${MAX_LINE_LENGTH} are allowed` });
+  });
+});
+
+describe('lexCheckedLine', () => {
+  const slow = (line: string) => lineProblem(line) ?? lexLine(line);
+
+  test('is lineProblem, or else lexLine, whether the line is plain, commented, or neither', () => {
+    for (const line of [
+      'mprotect 0x1000 1p r--',
+      '\t mmap - 4K  rw-   # note\r',
+      'fork # a\u00a0b\u200b',
+      'fork # a\rb',
+      'fork # a\r',
+      'fork\r # note',
+      'mmap\u00a00x1000 4K rw-',
+      'file \u{1f600} 4K # \u{1f600}',
+      '# \u{1f600}\r',
+      '',
+      '#',
+      'x'.repeat(MAX_LINE_LENGTH + 1),
+      '#'.repeat(MAX_LINE_LENGTH + 1),
+    ]) {
+      expect(lexCheckedLine(line), JSON.stringify(line)).toEqual(slow(line));
+    }
+  });
+
+  test('agrees with lineProblem and lexLine on any line of blanks, words, comments, CRs and unusual characters', () => {
+    const piece = fc.constantFrom(' ', '\t', '#', '\r', '\n', 'mmap', '0x1000', 'é', '\u00a0', '\u200b', '\u{1f600}', '\ud800', '\x00', '\x7f', 'K');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const line = pieces.join('');
+        expect(lexCheckedLine(line)).toEqual(slow(line));
+      }),
+    );
   });
 });

@@ -66,29 +66,41 @@ function withoutComment(raw: string): string {
 /** Printable ASCII, spaces and tabs: nothing hidden, no line end, one column a UTF-16 unit. */
 const PLAIN = /^[\x20-\x7e\t]*$/;
 
-/** lexLine for a plain line: words by index, without walking code points. */
-function lexPlain(content: string): LexedLine {
+/**
+ * lexLine for a plain line: words by index, without walking code points;
+ * null as soon as a character is not plain. Testing as it splits, rather
+ * than before, reads each character once.
+ */
+function lexPlain(content: string): LexedLine | null {
   const words: Word[] = [];
   const n = content.length;
   let i = 0;
   while (i < n) {
-    let c = content.charCodeAt(i);
+    const c = content.charCodeAt(i);
     if (c === 32 || c === 9) {
       i++;
       continue;
     }
     const start = i;
-    while (i < n && (c = content.charCodeAt(i)) !== 32 && c !== 9) i++;
+    for (; i < n; i++) {
+      const d = content.charCodeAt(i);
+      if (d === 32 || d === 9) break;
+      if (d < 0x20 || d > 0x7e) return null;
+    }
     words.push({ text: content.slice(start, i), column: start + 1 });
   }
-  const last = words[words.length - 1];
-  const endColumn = last === undefined ? 1 : last.column + last.text.length;
-  return { words, text: trimBlanks(content), endColumn };
+  const first = words[0];
+  if (first === undefined) return { words, text: '', endColumn: 1 };
+  const last = words[words.length - 1]!;
+  const endColumn = last.column + last.text.length;
+  // The words span the line without its surrounding blanks.
+  return { words, text: content.slice(first.column - 1, endColumn - 1), endColumn };
 }
 
 export function lexLine(raw: string): LexedLine {
   const content = withoutComment(raw);
-  if (PLAIN.test(content)) return lexPlain(content);
+  const plain = lexPlain(content);
+  if (plain !== null) return plain;
   const words: Word[] = [];
   let current = '';
   let start = 0;
@@ -129,6 +141,25 @@ export function lineProblem(raw: string): LineProblem | null {
     if (hidden !== undefined) return { column, message: hiddenCharacterMessage(hidden) };
   }
   return null;
+}
+
+/**
+ * lexLine for a line that lineProblem passes, or the problem. A line whose
+ * words are plain (almost every line) is tested once and split without
+ * walking code points: a comment may hold anything but a CR, after which
+ * more text would be a second line.
+ */
+export function lexCheckedLine(raw: string): LexedLine | LineProblem {
+  if (raw.length <= MAX_LINE_LENGTH) {
+    const hash = raw.indexOf('#');
+    const plain = hash < 0 ? lexPlain(raw) : raw.indexOf('\r', hash) < 0 ? lexPlain(raw.slice(0, hash)) : null;
+    if (plain !== null) return plain;
+  }
+  return lineProblem(raw) ?? lexLine(raw);
+}
+
+export function isLineProblem(x: LexedLine | LineProblem): x is LineProblem {
+  return 'message' in x;
 }
 
 function isBlankOrComment(s: string): boolean {

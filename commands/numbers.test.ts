@@ -95,11 +95,25 @@ describe('parseNumber, any 64-bit value', () => {
     );
   });
 
+  const suffixes: [string, bigint][] = [['K', 1024n], ['m', 1024n ** 2n], ['G', 1024n ** 3n], ['p', 4096n]];
+
   test('a suffix multiplies, or overflows exactly when the product passes 2^64 - 1', () => {
-    const suffixes: [string, bigint][] = [['K', 1024n], ['m', 1024n ** 2n], ['G', 1024n ** 3n], ['p', 4096n]];
     fc.assert(
       fc.property(u64, fc.constantFrom(...suffixes), (n, [s, f]) => {
         const r = parseNumber(`${n}${s}`);
+        if (n * f > U64_MAX) expect(r).toEqual({ ok: false, problem: 'too-big-after-suffix' });
+        else expect(r).toEqual({ ok: true, value: n * f });
+      }),
+    );
+  });
+
+  test('the same for hex, and for numbers of every length, leading zeros included', () => {
+    // Short numbers are the common ones, and the most digits a double holds exactly lie around 2^53.
+    const around = fc.oneof(u64, fc.bigInt({ min: 0n, max: 1n << 20n }), fc.bigInt({ min: (1n << 52n) - 4096n, max: (1n << 54n) + 4096n }));
+    fc.assert(
+      fc.property(around, fc.constantFrom<[string, bigint]>(['', 1n], ...suffixes), fc.nat(3), fc.boolean(), (n, [s, f], zeros, hex) => {
+        const digits = '0'.repeat(zeros) + (hex ? n.toString(16) : n.toString());
+        const r = parseNumber(`${hex ? '0x' : ''}${digits}${s}`);
         if (n * f > U64_MAX) expect(r).toEqual({ ok: false, problem: 'too-big-after-suffix' });
         else expect(r).toEqual({ ok: true, value: n * f });
       }),

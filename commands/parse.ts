@@ -4,9 +4,9 @@
  */
 
 import type { Command } from './ast.js';
-import { commandId, isFailure, type CommandDef, type Failure } from './command-def.js';
+import { isFailure, type CommandDef, type CommandGroup, type Failure } from './command-def.js';
 import { withoutByteOrderMark } from './hidden-characters.js';
-import { LINE_END, lexLine, lineProblem, type Word } from './lexer.js';
+import { LINE_END, isLineProblem, lexCheckedLine, lexLine, type Word } from './lexer.js';
 import { matchArgs } from './parse-args.js';
 import { newParseContext, type ParseContext } from './parse-context.js';
 import type { ParseError } from './parse-error.js';
@@ -34,44 +34,50 @@ export interface Where {
 }
 
 export function parseLine(text: string, ctx: ParseContext, where: Where): ParsedLine {
-  // Every message about a line passes here: whatever of the input it quotes is shown escaped.
-  const error = (f: Failure): ParsedLine => ({ kind: 'error', error: { ...where, column: f.column, message: printable(f.failure) } });
-  const problem = lineProblem(text);
-  if (problem !== null) return error({ failure: problem.message, column: problem.column });
-  const lexed = lexLine(text);
-  const [head, ...rest] = lexed.words;
-  if (head === undefined) return { kind: 'empty' };
+  const lexed = lexCheckedLine(text);
+  if (isLineProblem(lexed)) return errorAt(where, { failure: lexed.message, column: lexed.column });
+  const { words } = lexed;
+  if (words.length === 0) return { kind: 'empty' };
 
-  const found = findCommand(head, rest, lexed.endColumn);
-  if (isFailure(found)) return error(found);
-  const { def, args } = found;
-  const matched = matchArgs(def, args, ctx, head.column, lexed.endColumn);
-  if (isFailure(matched)) return error(matched);
-  const cmd = def.build(matched.args);
-  if (isFailure(cmd)) return error(cmd);
+  const def = findCommand(words, lexed.endColumn);
+  if (isFailure(def)) return errorAt(where, def);
+  // A subcommand's arguments start after its group's name and its own.
+  const args = matchArgs(def, words, def.sub === null ? 1 : 2, ctx, words[0]!.column, lexed.endColumn);
+  if (isFailure(args)) return errorAt(where, args);
+  const cmd = def.build(args);
+  if (isFailure(cmd)) return errorAt(where, cmd);
 
   if (cmd.kind === 'file') ctx.files.add(cmd.name);
-  const canonical = matched.canonical.length === 0 ? commandId(def) : `${commandId(def)} ${matched.canonical.join(' ')}`;
-  return { kind: 'command', cmd, def, text: lexed.text, canonical };
+  return { kind: 'command', cmd, def, text: lexed.text, canonical: args.canonical };
 }
 
-/** The definition the first word (and, for a group, the second) names, and the words left for its arguments. */
-function findCommand(head: Word, rest: readonly Word[], endColumn: number): { def: CommandDef; args: readonly Word[] } | Failure {
+/** Every message about a line passes here: whatever of the input it quotes is shown escaped. */
+function errorAt(where: Where, f: Failure): ParsedLine {
+  return { kind: 'error', error: { ...where, column: f.column, message: printable(f.failure) } };
+}
+
+/** The definition the first word (and, for a group, the second) names; its arguments follow. */
+function findCommand(words: readonly Word[], endColumn: number): CommandDef | Failure {
+  const head = words[0]!;
   const entry = findEntry(head.text);
   if (entry === undefined) return { failure: unknownCommand(head.text), column: head.column };
-  if (entry.kind === 'command') return { def: entry.def, args: rest };
+  if (entry.kind === 'command') return entry.def;
   const { group } = entry;
-  const subs = group.subs.map((d) => d.sub!);
-  const [second, ...args] = rest;
+  const second = words[1];
   if (second === undefined) {
-    return { failure: `missing ${group.subName}: expected one of ${subs.join(', ')} (syntax: ${group.syntax})`, column: endColumn };
+    return { failure: `missing ${group.subName}: expected one of ${subNames(group).join(', ')} (syntax: ${group.syntax})`, column: endColumn };
   }
   const def = findSub(group, second.text);
   if (def === undefined) {
+    const subs = subNames(group);
     const message = `expected a ${group.name} ${group.subName.toLowerCase()} (${subs.join(', ')}), got ${quote(second.text)}` + didYouMean(second.text, subs);
     return { failure: message, column: second.column };
   }
-  return { def, args };
+  return def;
+}
+
+function subNames(group: CommandGroup): string[] {
+  return group.subs.map((d) => d.sub!);
 }
 
 /**

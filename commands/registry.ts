@@ -50,10 +50,13 @@ export function commandWords(): string[] {
   return ENTRIES.flatMap(entryNames);
 }
 
+/** Each word a line may start with, and the first entry, in registry order, that it names. */
+const ENTRY_BY_NAME = new Map<string, Entry>();
+for (const e of ENTRIES) for (const n of entryNames(e)) if (!ENTRY_BY_NAME.has(n)) ENTRY_BY_NAME.set(n, e);
+
 /** Case-insensitive, as keywords are. */
 export function findEntry(word: string): Entry | undefined {
-  const w = word.toLowerCase();
-  return ENTRIES.find((e) => entryNames(e).includes(w));
+  return ENTRY_BY_NAME.get(word.toLowerCase());
 }
 
 export function findSub(group: CommandGroup, word: string): CommandDef | undefined {
