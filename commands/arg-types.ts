@@ -167,17 +167,19 @@ export const declaredFileArg: ArgType<string> = {
  * (scenario-language.md, internal VMA API), so a repeated or empty entry is
  * more likely a slip than intent and is refused.
  */
+const MNEMONICS: readonly string[] = knownMnemonics();
+const MNEMONIC_SET: ReadonlySet<string> = new Set(MNEMONICS);
+
 export const flagsArg: ArgType<readonly string[]> = {
   expected: 'FLAGS, comma-separated smaps mnemonics like rd,wr,mr,mw',
   parse(text, name) {
-    const known = knownMnemonics();
     const out: string[] = [];
     let offset = 0;
     for (const part of text.split(',')) {
       const m = part.toLowerCase();
       if (m === '') return { ok: false, offset, message: `empty mnemonic in ${name} ${quote(text)}` };
-      if (!known.includes(m)) {
-        return { ok: false, offset, message: `unknown VmFlags mnemonic ${quote(part)} in ${name}` + didYouMean(part, known) };
+      if (!MNEMONIC_SET.has(m)) {
+        return { ok: false, offset, message: `unknown VmFlags mnemonic ${quote(part)} in ${name}` + didYouMean(part, MNEMONICS) };
       }
       if (out.includes(m)) return { ok: false, offset, message: `${quote(m)} appears twice in ${name}` };
       out.push(m);
