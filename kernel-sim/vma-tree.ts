@@ -143,77 +143,102 @@ function endsOf(vmas: readonly Vma[]): number[] {
 }
 
 /**
+ * What an edit leaves in place of a node: one node (nearly always), or a
+ * list of nodes when it emptied (none) or overflowed (several). The single
+ * node is not wrapped in a list: an edit runs on every level of every update,
+ * and a list per level was a good part of what an update allocated.
+ */
+type Edited = Node | Node[];
+
+/**
  * At the position of the first VMA ending above `addr` (in its leaf, or at
  * the end of the last leaf), remove `count` VMAs and put `items` in their
- * place. Returns the nodes that replace `n` (none when it emptied, several
- * when it overflowed), or null, changing nothing, when the leaf holds fewer
- * than `count` VMAs from that position on.
+ * place. Returns what replaces `n`, or null, changing nothing, when the leaf
+ * holds fewer than `count` VMAs from that position on.
  */
-function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edit: EditToken | null): Node[] | null {
-  if (n.leaf) {
-    const at = slotFor(n.ends, addr);
-    if (at + count > n.vmas.length) return null;
-    const owned = edit !== null && n.edit === edit;
-    let vmas: Vma[];
-    let ends: number[];
-    if (count === items.length) {
-      vmas = owned ? n.vmas : n.vmas.slice();
-      ends = owned ? n.ends : n.ends.slice();
-      for (let i = 0; i < count; i++) {
-        const v = items[i]!;
-        vmas[at + i] = v;
-        ends[at + i] = v.end;
-      }
-    } else if (owned) {
-      vmas = n.vmas;
-      ends = n.ends;
-      spliceInPlace(vmas, ends, at, count, items);
-    } else {
-      vmas = spliced(n.vmas, at, count, items);
-      ends = spliced(n.ends, at, count, endsOf(items));
-    }
-    if (vmas.length === 0) return [];
-    if (vmas.length <= LEAF_MAX) {
-      if (owned) {
-        n.vmas = vmas;
-        n.ends = ends;
-        return [n];
-      }
-      return [{ leaf: true, vmas, ends, edit }];
-    }
-    return chunks(vmas, LEAF_MAX).map((part) => newLeaf(part, edit));
-  }
+function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edit: EditToken | null): Edited | null {
+  if (n.leaf) return editLeaf(n, addr, count, items, edit);
   const i = childFor(n.ends, addr);
   const kid = n.kids[i]!;
   const replaced = editAt(kid, addr, count, items, edit);
   if (replaced === null) return null;
-  const owned = edit !== null && n.edit === edit;
-  if (replaced.length === 1) {
-    const c = replaced[0]!;
-    const end = endOf(c);
-    const sameEnd = n.ends[i] === end;
-    if (c === kid && sameEnd) return [n];
-    if (owned) {
-      n.kids[i] = c;
-      if (!sameEnd) {
-        if (n.endsShared) {
-          n.ends = n.ends.slice();
-          n.endsShared = false;
-        }
-        n.ends[i] = end;
-      }
-      return [n];
-    }
-    const kids = n.kids.slice();
-    kids[i] = c;
-    if (sameEnd) return [{ leaf: false, kids, ends: n.ends, endsShared: true, edit }];
-    const ends = n.ends.slice();
-    ends[i] = end;
-    return [{ leaf: false, kids, ends, endsShared: false, edit }];
+  if (Array.isArray(replaced)) {
+    const kids = spliced(n.kids, i, 1, replaced);
+    if (kids.length === 0) return [];
+    if (kids.length <= MAX) return newInner(kids, edit);
+    return chunks(kids).map((part) => newInner(part, edit));
   }
-  const kids = n.kids.slice(0, i).concat(replaced, n.kids.slice(i + 1));
-  if (kids.length === 0) return [];
-  return chunks(kids).map((part) => newInner(part, edit));
+  const end = endOf(replaced);
+  const sameEnd = n.ends[i] === end;
+  if (replaced === kid && sameEnd) return n;
+  if (edit !== null && n.edit === edit) {
+    n.kids[i] = replaced;
+    if (!sameEnd) {
+      if (n.endsShared) {
+        n.ends = n.ends.slice();
+        n.endsShared = false;
+      }
+      n.ends[i] = end;
+    }
+    return n;
+  }
+  const kids = n.kids.slice();
+  kids[i] = replaced;
+  if (sameEnd) return { leaf: false, kids, ends: n.ends, endsShared: true, edit };
+  const ends = n.ends.slice();
+  ends[i] = end;
+  return { leaf: false, kids, ends, endsShared: false, edit };
+}
+
+function editLeaf(n: Leaf, addr: number, count: number, items: readonly Vma[], edit: EditToken | null): Edited | null {
+  const at = slotFor(n.ends, addr);
+  const len = n.vmas.length;
+  if (at + count > len) return null;
+  const size = len - count + items.length;
+  if (size === 0) return [];
+  if (size > LEAF_MAX) return chunks(spliced(n.vmas, at, count, items), LEAF_MAX).map((part) => newLeaf(part, edit));
+  if (edit !== null && n.edit === edit) {
+    if (count === items.length) {
+      for (let i = 0; i < count; i++) {
+        const v = items[i]!;
+        n.vmas[at + i] = v;
+        n.ends[at + i] = v.end;
+      }
+    } else spliceInPlace(n.vmas, n.ends, at, count, items);
+    return n;
+  }
+  let vmas: Vma[];
+  let ends: number[];
+  if (count === items.length) {
+    vmas = n.vmas.slice();
+    ends = n.ends.slice();
+    for (let i = 0; i < count; i++) {
+      const v = items[i]!;
+      vmas[at + i] = v;
+      ends[at + i] = v.end;
+    }
+  } else {
+    // Both arrays in one pass, and the new VMAs' ends read from them directly.
+    vmas = new Array<Vma>(size);
+    ends = new Array<number>(size);
+    const oldVmas = n.vmas;
+    const oldEnds = n.ends;
+    let k = 0;
+    for (let i = 0; i < at; i++, k++) {
+      vmas[k] = oldVmas[i]!;
+      ends[k] = oldEnds[i]!;
+    }
+    for (let i = 0; i < items.length; i++, k++) {
+      const v = items[i]!;
+      vmas[k] = v;
+      ends[k] = v.end;
+    }
+    for (let i = at + count; i < len; i++, k++) {
+      vmas[k] = oldVmas[i]!;
+      ends[k] = oldEnds[i]!;
+    }
+  }
+  return { leaf: true, vmas, ends, edit };
 }
 
 /** How many VMAs the leaf that holds the position of `addr` has from that position on. */
@@ -382,23 +407,28 @@ export class VmaTree {
       const room: number = root === null ? 0 : leafRoom(root, addr);
       if (room === 0) throw new RangeError(`splice past the last VMA (${left} more to remove)`);
       const step = Math.min(room, left);
-      root = VmaTree.rootOf(editAt(root!, addr, step, [], edit)!, edit);
+      root = VmaTree.rootOf(editAt(root!, addr, step, NO_VMAS, edit)!, edit);
       left -= step;
     }
     if (items.length > 0) root = root === null ? VmaTree.fromSorted(items).root : VmaTree.rootOf(editAt(root, addr, 0, items, edit)!, edit);
     return new VmaTree(root, size);
   }
 
-  private static rootOf(nodes: Node[], edit: EditToken | null): Node | null {
-    if (nodes.length === 0) return null;
-    let level = nodes;
+  private static rootOf(edited: Edited, edit: EditToken | null): Node | null {
+    if (!Array.isArray(edited)) return dropSingleChildLevels(edited);
+    if (edited.length === 0) return null;
+    let level = edited;
     while (level.length > 1) level = chunks(level).map((part) => newInner(part, edit));
-    let root = level[0]!;
-    // Drop levels that hold a single child.
-    while (!root.leaf && root.kids.length === 1) root = root.kids[0]!;
-    return root;
+    return dropSingleChildLevels(level[0]!);
   }
 }
+
+function dropSingleChildLevels(root: Node): Node {
+  while (!root.leaf && root.kids.length === 1) root = root.kids[0]!;
+  return root;
+}
+
+const NO_VMAS: readonly Vma[] = [];
 
 function lastOf(n: Node): Vma {
   while (!n.leaf) n = n.kids[n.kids.length - 1]!;
