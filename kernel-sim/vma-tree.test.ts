@@ -22,6 +22,12 @@ function check(tree: VmaTree, model: readonly number[], probes: readonly number[
     expect(tree.find(a)?.pgoff).toBe(model.find((s) => s * 2 * P <= a && a < s * 2 * P + P));
     expect([...tree.iterateFrom(a)].map((v) => v.pgoff)).toEqual(after);
     expect([...tree.iterateDownFrom(a)].map((v) => v.pgoff)).toEqual([...before].reverse());
+    // Ranges that end in the first leaf, a few leaves on, and past the last VMA.
+    for (const span of [P, 40 * P, 400 * P, Infinity]) {
+      const inside = after.filter((s) => s * 2 * P < a + span);
+      expect(tree.range(a, a + span).map((v) => v.pgoff)).toEqual(inside);
+      expect(tree.countIn(a, a + span)).toBe(inside.length);
+    }
   }
 }
 

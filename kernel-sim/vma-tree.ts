@@ -308,11 +308,45 @@ export class VmaTree {
   /** VMAs intersecting [start, end), in order. */
   range(start: number, end: number): Vma[] {
     const out: Vma[] = [];
-    for (const v of this.iterateFrom(start)) {
-      if (v.start >= end) break;
-      out.push(v);
+    for (let leaf = this.leafFrom(start), addr = start; leaf !== null; addr = endOf(leaf), leaf = this.leafFrom(addr)) {
+      const vmas = leaf.vmas;
+      for (let k = slotFor(leaf.ends, addr); k < vmas.length; k++) {
+        const v = vmas[k]!;
+        if (v.start >= end) return out;
+        out.push(v);
+      }
     }
     return out;
+  }
+
+  /** How many VMAs intersect [start, end): range(start, end).length without the list. */
+  countIn(start: number, end: number): number {
+    let count = 0;
+    for (let leaf = this.leafFrom(start), addr = start; leaf !== null; addr = endOf(leaf), leaf = this.leafFrom(addr)) {
+      const vmas = leaf.vmas;
+      for (let k = slotFor(leaf.ends, addr); k < vmas.length; k++) {
+        if (vmas[k]!.start >= end) return count;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The leaf holding the first VMA that ends above addr, or null when none
+   * does. Walks on to the next leaf go down again from the root by address
+   * (the first VMA ending above this leaf's last end): no stack to allocate,
+   * and most ranges end in the leaf they start in.
+   */
+  private leafFrom(addr: number): Leaf | null {
+    let n = this.root;
+    if (n === null) return null;
+    while (!n.leaf) {
+      const ends: readonly number[] = n.ends;
+      if (ends[ends.length - 1]! <= addr) return null;
+      n = n.kids[childFor(ends, addr)]!;
+    }
+    return endOf(n) > addr ? n : null;
   }
 
   /** VMAs ending above addr, in address order. */
