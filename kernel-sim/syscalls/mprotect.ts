@@ -12,7 +12,7 @@ import { vmaModify } from '../vma-api/vma-modify.js';
 import { PAGE_SIZE, type Vma } from '../vma.js';
 import { chargeOrFail } from './accounting.js';
 import { protToFlags } from './mmap.js';
-import { offsetInPage, pageAlign, U64 } from './u64.js';
+import { MAX_SAFE_BIG, offsetInPage, pageAlign, U64 } from './u64.js';
 
 /**
  * The VM_MAY* bit that must be present for each requested access bit
@@ -44,7 +44,7 @@ function mprotectFixup(w: MmWork, prev: Vma | undefined, vma: Vma, start: number
   } else if (hasAny(oldflags, VM_ACCOUNT) && isPrivateAnon(vma) && !vma.anonVma) {
     newflags = flagsAndNot(newflags, VM_ACCOUNT);
   }
-  const { vma: modified } = vmaModify(w, prev, vma, start, end, { flags: newflags });
+  const modified = vmaModify(w, prev, vma, start, end, { flags: newflags });
   let result = modified;
   if (flagsAnd(oldflags, VM_WRITE | VM_SHARED | VM_LOCKED) === VM_LOCKED && hasAny(newflags, VM_WRITE)) {
     populateVmaPageRange(w, result, start, end);
@@ -61,7 +61,7 @@ export function sysMprotect(w: MmWork, addrBig: bigint, lenBig: bigint, prot: Pr
   const endBig = addrBig + alen;
   if (endBig >= U64 || endBig <= addrBig) fail('ENOMEM');
   const start = Number(addrBig);
-  const end = endBig > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(endBig);
+  const end = endBig > MAX_SAFE_BIG ? Number.MAX_SAFE_INTEGER : Number(endBig);
 
   let vma = w.findIntersection(start, end);
   if (!vma) fail('ENOMEM');

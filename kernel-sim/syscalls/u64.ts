@@ -10,6 +10,8 @@ export const PAGE_MASK_BIG = ~(PAGE - 1n) & U64_MAX;
 /** x86-64 user address limit (47 bits, 4-level paging). */
 export const TASK_SIZE = 0x7ffffffff000;
 export const TASK_SIZE_BIG = BigInt(TASK_SIZE);
+/** Number.MAX_SAFE_INTEGER as a bigint: made once, since every system call compares with it. */
+export const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** PAGE_ALIGN in 64-bit arithmetic: wraps to 0 near 2^64. */
 export function pageAlign(len: bigint): bigint {

@@ -13,16 +13,17 @@ import { splitVmaUnchecked } from './vma-split.js';
  *
  * Failure (sealed VMA, map_count) throws; a split already made at start stays.
  */
-export function gatherMunmapVmas(w: MmWork, start: number, end: number): Vma[] {
+export function gatherMunmapVmas(w: MmWork, start: number, end: number): readonly Vma[] {
   let first = w.findIntersection(start, end);
-  if (!first) return [];
+  if (!first) return NOTHING_GATHERED;
   if (start > first.start) {
     if (end < first.end && w.mapCount >= w.config.maxMapCount) {
-      w.note('error', () => `unmapping the middle of ${describe(first!)} needs a split, but map_count ${w.mapCount} is at max_map_count`);
+      // Error lines are written out at once: a closure here would be built on every call.
+      if (w.tracing) w.note('error', `unmapping the middle of ${describe(first)} needs a split, but map_count ${w.mapCount} is at max_map_count`);
       fail('ENOMEM');
     }
     if (hasAny(first.flags, VM_SEALED)) {
-      w.note('error', () => `${describe(first!)} is sealed`);
+      if (w.tracing) w.note('error', `${describe(first)} is sealed`);
       fail('EPERM');
     }
     first = splitVmaUnchecked(w, first, start)[1];
@@ -31,7 +32,7 @@ export function gatherMunmapVmas(w: MmWork, start: number, end: number): Vma[] {
   let v: Vma | undefined = first;
   while (v && v.start < end) {
     if (hasAny(v.flags, VM_SEALED)) {
-      w.note('error', () => `${describe(v!)} is sealed: cannot unmap ${hex(start)}-${hex(end)}`);
+      if (w.tracing) w.note('error', `${describe(v)} is sealed: cannot unmap ${hex(start)}-${hex(end)}`);
       fail('EPERM');
     }
     if (v.end > end) v = splitVmaUnchecked(w, v, end)[0];
@@ -41,13 +42,20 @@ export function gatherMunmapVmas(w: MmWork, start: number, end: number): Vma[] {
   return gathered;
 }
 
+const NOTHING_GATHERED: readonly Vma[] = [];
+
 /** Remove gathered VMAs and the page-table state (guard markers) of [start, end). */
 export function completeMunmap(w: MmWork, vmas: readonly Vma[], start: number, end: number): void {
   if (vmas.length > 0) {
     w.replace(vmas, []);
-    w.note('remove', () => `removed ${vmas.map(describe).join(', ')}`);
+    if (w.tracing) traceRemoved(w, vmas);
   }
   w.clearGuards(start, end);
+}
+
+/** Made only when tracing, so that the closure is not built on every call. */
+function traceRemoved(w: MmWork, vmas: readonly Vma[]): void {
+  w.note('remove', () => `removed ${vmas.map(describe).join(', ')}`);
 }
 
 /** do_vmi_align_munmap on an already validated, page-aligned range. */
