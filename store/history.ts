@@ -29,7 +29,7 @@
  *   redo's memory they are moves like goto. On a history without branches
  *   and without gotos they step exactly like undo and redo.
  */
-import { ancestorAtDepth, jumpForChild } from './ancestry.js';
+import { ancestorAtDepth, jumpOfChild } from './ancestry.js';
 import type { HistoryEvent } from './event.js';
 import { EventRecord, type RecordContext } from './event-record.js';
 import { DEFAULT_CHECKPOINTS, NOT_KEPT, StateKeeper, type CheckpointPolicy } from './state-keeper.js';
@@ -126,7 +126,16 @@ export class History<S, C, R> {
   // keep a History in its context without persisting a million events.
   readonly #config: Config<S, C, R>;
   readonly #book: Book<S, C, R>;
-  readonly #node = (seq: number): EventRecord<S, C, R> => this.#book.events.get(seq)!;
+  /**
+   * The event table as a lookup function, for the ancestry and redo code.
+   * Made when first asked for: append makes a History per event and has no
+   * use for it.
+   */
+  #lookup: ((seq: number) => EventRecord<S, C, R>) | null = null;
+
+  get #node(): (seq: number) => EventRecord<S, C, R> {
+    return (this.#lookup ??= (seq) => this.#book.events.get(seq)!);
+  }
 
   /**
    * The current event's state, held by this version: whatever the keeper
@@ -236,7 +245,9 @@ export class History<S, C, R> {
     const book = this.#book;
     const config = this.#config;
     const keeper = config.records.keeper;
-    const parent = this.#node(book.current);
+    const events = book.events;
+    const parent = events.get(book.current)!;
+    const parentJump = events.get(parent.jump)!;
     const t0 = performance.now();
     const applied = config.reducer.apply(parent.state, cmd);
     const us = applied.us ?? (performance.now() - t0) * 1000;
@@ -251,7 +262,7 @@ export class History<S, C, R> {
       cmd,
       applied.result,
       opts.time ?? config.clock(),
-      jumpForChild(parent.seq, this.#node),
+      jumpOfChild(parent.seq, parent, parentJump, events.get(parentJump.jump)!),
       book.newestChild.get(parent.seq)!,
       cost === 0 ? applied.state : NOT_KEPT,
       cost,
@@ -263,7 +274,7 @@ export class History<S, C, R> {
     // far fewer, keep produce.
     const next: Book<S, C, R> = {
       current: seq,
-      events: book.events.push(node),
+      events: events.push(node),
       newestChild: book.newestChild.setThenPush(parent.seq, seq, -1),
       departures: book.departures,
       redoScan: null,
