@@ -55,7 +55,7 @@ export function sysMmap(w: MmWork, a: MmapArgs): number {
   if (lenBig === 0n) fail('ENOMEM');
   const pgoffBig = a.off >> 12n;
   if (w.mapCount > w.config.maxMapCount) {
-    w.note('error', () => `map_count ${w.mapCount} is above max_map_count`);
+    if (w.tracing) w.note('error', `map_count ${w.mapCount} is above max_map_count`);
     fail('ENOMEM');
   }
 
@@ -80,7 +80,7 @@ export function sysMmap(w: MmWork, a: MmapArgs): number {
   if (typeof placed !== 'number') fail(placed);
   const addr = placed;
   if (a.flags.noreplace && w.findIntersection(addr, addr + len)) {
-    w.note('error', () => `${hex(addr)}-${hex(addr + len)} is already mapped (MAP_FIXED_NOREPLACE)`);
+    if (w.tracing) w.note('error', `${hex(addr)}-${hex(addr + len)} is already mapped (MAP_FIXED_NOREPLACE)`);
     fail('EEXIST');
   }
 

@@ -30,7 +30,7 @@ function mayBitsMissing(newflags: VmFlags): boolean {
  */
 function mprotectFixup(w: MmWork, prev: Vma | undefined, vma: Vma, start: number, end: number, requested: VmFlags): Vma {
   if (hasAny(vma.flags, VM_SEALED)) {
-    w.note('error', () => `${describe(vma)} is sealed`);
+    if (w.tracing) w.note('error', `${describe(vma)} is sealed`);
     fail('EPERM');
   }
   const oldflags = vma.flags;
@@ -73,7 +73,7 @@ export function sysMprotect(w: MmWork, addrBig: bigint, lenBig: bigint, prot: Pr
   let cur: Vma | undefined = vma;
   while (cur && cur.start < end) {
     if (cur.start !== tmp) {
-      w.note('error', () => `hole before ${describe(cur!)}`);
+      if (w.tracing) w.note('error', `hole before ${describe(cur)}`);
       fail('ENOMEM');
     }
     const newflags = flagsOr(reqFlags, flagsAndNot(cur.flags, VM_ACCESS_FLAGS));

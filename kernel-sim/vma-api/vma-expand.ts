@@ -38,7 +38,7 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
     if (!target.anonVma && next.anonVma) {
       anon = next;
       vmg.anonVmaOutcome = 'duplicated';
-      if (w.tracing) w.note('anon_vma', () => `${describe(target)} takes anon_vma ${next.anonVma} from the removed next ${describe(next)}`);
+      if (w.tracing) traceAnonVmaTaken(w, target, next, 'the removed next');
     }
     removed = [next];
   }
@@ -46,7 +46,7 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
   if (!anon.anonVma && copiedFrom?.anonVma) {
     anon = copiedFrom;
     vmg.anonVmaOutcome = 'duplicated';
-    if (w.tracing) w.note('anon_vma', () => `${describe(target)} takes anon_vma ${copiedFrom.anonVma} from the moved VMA`);
+    if (w.tracing) traceAnonVmaTaken(w, target, copiedFrom, null);
   }
   const grown = vmaMerged(target, vmg.start, vmg.end, vmg.pgoff, flagsOr(target.flags, sticky), anon);
   // Everything from the target to the absorbed next is replaced by the grown VMA.
@@ -61,7 +61,14 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
 
 const NONE_REMOVED: readonly Vma[] = [];
 
-/** Made only when tracing, so that the closure is not built on every call. */
+// Made only when tracing: a closure here, even one never built, would have
+// the variables it captures allocated on every call.
+
+/** `from`: how the line names the VMA the anon_vma comes from (null: the moved VMA). */
+function traceAnonVmaTaken(w: MmWork, target: Vma, source: Vma, from: string | null): void {
+  w.note('anon_vma', () => `${describe(target)} takes anon_vma ${source.anonVma} from ${from === null ? 'the moved VMA' : `${from} ${describe(source)}`}`);
+}
+
 function traceExpanded(w: MmWork, target: Vma, grown: Vma, removed: readonly Vma[]): void {
   w.note('expand', () => `${describe(target)} expanded to ${describe(grown)}${removed.length ? `, removing ${removed.map(describe).join(', ')}` : ''}`);
 }

@@ -64,7 +64,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
 
   const removeMiddle = leftSide && rightSide;
   if (removeMiddle && middle.hasClose) {
-    if (w.tracing) w.note('no-merge', () => `${describe(middle)} has a close hook and would be removed: no merge`, ['the modified VMA has vm_ops->close']);
+    if (w.tracing) w.note('no-merge', `${describe(middle)} has a close hook and would be removed: no merge`, ['the modified VMA has vm_ops->close']);
     return undefined;
   }
   if (mergeLeft && mergeRight && next!.hasClose) {
@@ -132,15 +132,20 @@ const NONE_REMOVED: readonly Vma[] = [];
 function anonVmaSource(w: MmWork, vmg: VmaMergeStruct, dst: Vma, src: Vma): Vma {
   if (!dst.anonVma && src.anonVma) {
     vmg.anonVmaOutcome = 'duplicated';
-    if (w.tracing) w.note('anon_vma', () => `${describe(dst)} takes anon_vma ${src.anonVma} from ${describe(src)}`);
+    if (w.tracing) traceAnonVmaTaken(w, dst, src);
     return src;
   }
   vmg.anonVmaOutcome = dst.anonVma ? 'kept' : 'none';
   return dst;
 }
 
-// The trace's lines, made only when tracing: their closures would otherwise
-// be built on every call, trace or not.
+// The trace's lines, made only when tracing: a closure in the functions above,
+// even one never built, would have the variables it captures allocated on
+// every call.
+
+function traceAnonVmaTaken(w: MmWork, dst: Vma, src: Vma): void {
+  w.note('anon_vma', () => `${describe(dst)} takes anon_vma ${src.anonVma} from ${describe(src)}`);
+}
 
 function traceNeitherEdge(w: MmWork, vmg: VmaMergeStruct): void {
   const { start, end, middle } = vmg;

@@ -29,7 +29,7 @@ function traceSplit(w: MmWork, vma: Vma, addr: number): void {
 export function checkSplit(w: MmWork, vma: Vma, addr: number, pending: number): void {
   const count = w.mapCount + pending;
   if (count >= w.config.maxMapCount) {
-    w.note('error', () => `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${count} has reached max_map_count ${w.config.maxMapCount}`);
+    if (w.tracing) w.note('error', `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${count} has reached max_map_count ${w.config.maxMapCount}`);
     fail('ENOMEM');
   }
 }
