@@ -44,6 +44,7 @@ import {
   type SeqRange,
   type TreeView,
 } from './listing.js';
+import { ChildIndex } from './child-index.js';
 import { PVec } from './pvec.js';
 import type { Reducer } from './reducer.js';
 import { logDeparture, redoStep, type RedoScan } from './redo-memory.js';
@@ -111,8 +112,8 @@ interface Config<S, C, R> {
 interface Book<S, C, R> {
   current: number;
   events: PVec<EventRecord<S, C, R>>;
-  /** Per event, its newest child or -1; the children list on through EventRecord.prevSibling. */
-  newestChild: PVec<number>;
+  /** Per event, its newest child; the children list on through EventRecord.prevSibling. */
+  children: ChildIndex;
   /** Where each move that could leave a subtree started, oldest first: redo's memory. */
   departures: PVec<number>;
   /** Set by redo for the next redo from where it stopped; any other change drops it. */
@@ -135,6 +136,11 @@ export class History<S, C, R> {
 
   get #node(): (seq: number) => EventRecord<S, C, R> {
     return (this.#lookup ??= (seq) => this.#book.events.get(seq)!);
+  }
+
+  /** The newest child of `seq` in this version, or -1. */
+  #newestChild(seq: number): number {
+    return this.#book.children.newest(seq, this.#book.events);
   }
 
   /**
@@ -164,7 +170,7 @@ export class History<S, C, R> {
       {
         current: 0,
         events: PVec.empty<EventRecord<S, C, R>>().push(start),
-        newestChild: PVec.empty<number>().push(-1),
+        children: ChildIndex.start(),
         departures: PVec.empty<number>(),
         redoScan: null,
         trail: Trail.start(0),
@@ -209,13 +215,13 @@ export class History<S, C, R> {
   /** The children of an event, oldest first. */
   children(seq: number): number[] {
     const out: number[] = [];
-    for (let c = this.#book.newestChild.get(seq) ?? -1; c >= 0; c = this.#node(c).prevSibling) out.push(c);
+    for (let c = this.#newestChild(seq); c >= 0; c = this.#node(c).prevSibling) out.push(c);
     return out.reverse();
   }
 
   /** Whether the current event has no children: a new command continues its branch without forking. */
   get atHead(): boolean {
-    return this.#book.newestChild.get(this.#book.current) === -1;
+    return this.#newestChild(this.#book.current) === -1;
   }
 
   /** Whether `a` lies on the path from event 0 to `b` (a === b counts). */
@@ -263,7 +269,7 @@ export class History<S, C, R> {
       applied.result,
       opts.time ?? config.clock(),
       jumpOfChild(parent.seq, parent, parentJump, events.get(parentJump.jump)!),
-      book.newestChild.get(parent.seq)!,
+      book.children.newest(parent.seq, events),
       cost === 0 ? applied.state : NOT_KEPT,
       cost,
     );
@@ -275,7 +281,7 @@ export class History<S, C, R> {
     const next: Book<S, C, R> = {
       current: seq,
       events: events.push(node),
-      newestChild: book.newestChild.setThenPush(parent.seq, seq, -1),
+      children: book.children.withChild(parent.seq, seq),
       departures: book.departures,
       redoScan: null,
       trail: book.trail.visit(seq),
@@ -293,7 +299,7 @@ export class History<S, C, R> {
   redo(n = 1): Moved<S, C, R> {
     checkCount(n);
     const book = this.#book;
-    const tree = { node: this.#node, newestChild: book.newestChild };
+    const tree = { node: this.#node, newestChild: (seq: number) => this.#newestChild(seq) };
     let target = book.current;
     let scan = book.redoScan;
     let steps = 0;
@@ -309,7 +315,7 @@ export class History<S, C, R> {
   /** Where one redo step would go, or null when there is nothing to redo. */
   redoTarget(): number | null {
     const book = this.#book;
-    return redoStep(book.departures, book.current, book.redoScan, { node: this.#node, newestChild: book.newestChild }).child;
+    return redoStep(book.departures, book.current, book.redoScan, { node: this.#node, newestChild: (seq) => this.#newestChild(seq) }).child;
   }
 
   goto(seq: number): GotoResult<S, C, R> {
@@ -384,7 +390,7 @@ export class History<S, C, R> {
       size: this.size,
       current: this.#book.current,
       node: this.#node,
-      newestChild: (seq) => this.#book.newestChild.get(seq)!,
+      newestChild: (seq) => this.#newestChild(seq),
       range: (from, to) => this.#book.events.range(from, to),
     };
   }
