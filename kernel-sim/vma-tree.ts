@@ -143,6 +143,14 @@ function endsOf(vmas: readonly Vma[]): number[] {
 }
 
 /**
+ * The leaf a single-leaf edit left, and the end of the VMA before it (see
+ * VmaTree.hint): editAt's second result, kept here rather than in an object
+ * made per edit.
+ */
+let editedLeaf: Leaf | null = null;
+let editedLeafLow = -Infinity;
+
+/**
  * What an edit leaves in place of a node: one node (nearly always), or a
  * list of nodes when it emptied (none) or overflowed (several). The single
  * node is not wrapped in a list: an edit runs on every level of every update,
@@ -156,11 +164,18 @@ type Edited = Node | Node[];
  * place. Returns what replaces `n`, or null, changing nothing, when the leaf
  * holds fewer than `count` VMAs from that position on.
  */
-function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edit: EditToken | null): Edited | null {
-  if (n.leaf) return editLeaf(n, addr, count, items, edit);
+function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edit: EditToken | null, low: number): Edited | null {
+  if (n.leaf) {
+    const edited = editLeaf(n, addr, count, items, edit);
+    if (edited !== null && !Array.isArray(edited)) {
+      editedLeaf = edited as Leaf;
+      editedLeafLow = low;
+    }
+    return edited;
+  }
   const i = childFor(n.ends, addr);
   const kid = n.kids[i]!;
-  const replaced = editAt(kid, addr, count, items, edit);
+  const replaced = editAt(kid, addr, count, items, edit, i > 0 ? n.ends[i - 1]! : low);
   if (replaced === null) return null;
   if (Array.isArray(replaced)) {
     const kids = spliced(n.kids, i, 1, replaced);
@@ -252,6 +267,17 @@ export class VmaTree {
     private readonly root: Node | null,
     /** Number of VMAs. */
     readonly size: number,
+    /**
+     * Where the last lookup ended: a leaf, and the end of the last VMA
+     * before it (-Infinity before the first leaf). For any address from
+     * there up to the leaf's last end, the first VMA ending above it is in
+     * that leaf. An operation looks up a VMA, then its neighbours and the VMA
+     * after the range, nearly always in the same leaf: those lookups start
+     * here instead of at the root. A memo of this version, never of another:
+     * splice hands the leaf it edited to the version it makes.
+     */
+    private hint: Leaf | null = null,
+    private hintLow = -Infinity,
   ) {}
 
   static readonly EMPTY = new VmaTree(null, 0);
@@ -276,20 +302,20 @@ export class VmaTree {
     return v !== undefined && v.start <= addr ? v : undefined;
   }
 
-  /** First VMA that ends above addr (may start above it): the kernel's vma_find. One descent. */
+  /** First VMA that ends above addr (may start above it): the kernel's vma_find. At most one descent. */
   findFrom(addr: number): Vma | undefined {
-    let n = this.root;
-    if (n === null) return undefined;
-    while (!n.leaf) {
-      const ends: readonly number[] = n.ends;
-      if (ends[ends.length - 1]! <= addr) return undefined;
-      n = n.kids[childFor(ends, addr)]!;
-    }
-    return n.vmas[slotFor(n.ends, addr)];
+    const leaf = this.leafFrom(addr);
+    return leaf === null ? undefined : leaf.vmas[slotFor(leaf.ends, addr)];
   }
 
-  /** The last VMA that ends at or below addr: the one before findFrom(addr). One descent. */
+  /** The last VMA that ends at or below addr: the one before findFrom(addr). At most one descent. */
   findPrev(addr: number): Vma | undefined {
+    const hint = this.hint;
+    if (hint !== null && addr >= this.hintLow && addr < endOf(hint)) {
+      const at = slotFor(hint.ends, addr);
+      // At the leaf's first VMA the answer lies in the leaf before: go down from the root.
+      if (at > 0) return hint.vmas[at - 1];
+    }
     let n = this.root;
     if (n === null) return undefined;
     // The nearest subtree left of the path holds the answer when the leaf does not.
@@ -334,19 +360,29 @@ export class VmaTree {
 
   /**
    * The leaf holding the first VMA that ends above addr, or null when none
-   * does. Walks on to the next leaf go down again from the root by address
-   * (the first VMA ending above this leaf's last end): no stack to allocate,
-   * and most ranges end in the leaf they start in.
+   * does: the hint's leaf when addr lies in its span, else found from the
+   * root (and made the hint). Walks on to the next leaf go down again by
+   * address (the first VMA ending above this leaf's last end): no stack to
+   * allocate, and most ranges end in the leaf they start in.
    */
   private leafFrom(addr: number): Leaf | null {
+    const hint = this.hint;
+    if (hint !== null && addr >= this.hintLow && addr < endOf(hint)) return hint;
     let n = this.root;
     if (n === null) return null;
+    let low = -Infinity;
     while (!n.leaf) {
       const ends: readonly number[] = n.ends;
       if (ends[ends.length - 1]! <= addr) return null;
-      n = n.kids[childFor(ends, addr)]!;
+      const i = childFor(ends, addr);
+      // Every VMA left of the child ends at or below this; deeper levels narrow it.
+      if (i > 0) low = ends[i - 1]!;
+      n = n.kids[i]!;
     }
-    return endOf(n) > addr ? n : null;
+    if (endOf(n) <= addr) return null;
+    this.hint = n;
+    this.hintLow = low;
+    return n;
   }
 
   /** VMAs ending above addr, in address order. */
@@ -432,8 +468,9 @@ export class VmaTree {
     }
     const size = this.size - count + items.length;
     // Most changes fall inside one leaf: one descent, one path copied (or none, with a token).
-    const direct = editAt(this.root, addr, count, items, edit);
-    if (direct !== null) return new VmaTree(VmaTree.rootOf(direct, edit), size);
+    editedLeaf = null;
+    const direct = editAt(this.root, addr, count, items, edit, -Infinity);
+    if (direct !== null) return new VmaTree(VmaTree.rootOf(direct, edit), size, editedLeaf, editedLeafLow);
     // Otherwise remove leaf by leaf, then insert.
     let root: Node | null = this.root;
     let left = count;
@@ -441,10 +478,10 @@ export class VmaTree {
       const room: number = root === null ? 0 : leafRoom(root, addr);
       if (room === 0) throw new RangeError(`splice past the last VMA (${left} more to remove)`);
       const step = Math.min(room, left);
-      root = VmaTree.rootOf(editAt(root!, addr, step, NO_VMAS, edit)!, edit);
+      root = VmaTree.rootOf(editAt(root!, addr, step, NO_VMAS, edit, -Infinity)!, edit);
       left -= step;
     }
-    if (items.length > 0) root = root === null ? VmaTree.fromSorted(items).root : VmaTree.rootOf(editAt(root, addr, 0, items, edit)!, edit);
+    if (items.length > 0) root = root === null ? VmaTree.fromSorted(items).root : VmaTree.rootOf(editAt(root, addr, 0, items, edit, -Infinity)!, edit);
     return new VmaTree(root, size);
   }
 
