@@ -2,7 +2,7 @@ import { fail } from '../errno.js';
 import { hasAny, VM_SEALED } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
-import { hex, type Vma } from '../vma.js';
+import { hex, PAGE_SIZE, rangeString, vmaWithRange, type Vma } from '../vma.js';
 import { splitVmaUnchecked } from './vma-split.js';
 
 /**
@@ -60,6 +60,32 @@ function traceRemoved(w: MmWork, vmas: readonly Vma[]): void {
 
 /** do_vmi_align_munmap on an already validated, page-aligned range. */
 export function doVmiAlignMunmap(w: MmWork, start: number, end: number): void {
-  const vmas = gatherMunmapVmas(w, start, end);
-  completeMunmap(w, vmas, start, end);
+  const first = w.findIntersection(start, end);
+  if (first !== undefined && first.start <= start && end <= first.end && !hasAny(first.flags, VM_SEALED)) {
+    const cutInThree = start > first.start && end < first.end;
+    if (!(cutInThree && w.mapCount >= w.config.maxMapCount)) return unmapInside(w, first, start, end);
+  }
+  completeMunmap(w, gatherMunmapVmas(w, start, end), start, end);
+}
+
+/**
+ * The unmap of a range inside one VMA that gathering would let through (not
+ * sealed, map_count allows the cut): what gather and complete do, the splits
+ * at start and end then the removal of the middle, done as one update that
+ * links the pieces left. Three updates of the index and a middle VMA made
+ * only to be dropped become one; the outcome and the trace are the same.
+ */
+function unmapInside(w: MmWork, vma: Vma, start: number, end: number): void {
+  const low = start > vma.start ? vmaWithRange(vma, vma.start, start, vma.pgoff) : null;
+  const high = end < vma.end ? vmaWithRange(vma, end, vma.end, vma.pgoff + (end - vma.start) / PAGE_SIZE) : null;
+  w.replaceAt(vma.start, 1, low === null ? (high === null ? NOTHING_GATHERED : [high]) : high === null ? [low] : [low, high]);
+  if (w.tracing) traceUnmappedInside(w, vma, start, end);
+  w.clearGuards(start, end);
+}
+
+/** The lines gather's splits and complete's removal would have written. */
+function traceUnmappedInside(w: MmWork, vma: Vma, start: number, end: number): void {
+  if (start > vma.start) w.note('split', () => `split ${describe(vma)} at ${hex(start)}`);
+  if (end < vma.end) w.note('split', () => `split ${rangeString(start, vma.end)} at ${hex(end)}`);
+  w.note('remove', () => `removed ${rangeString(start, end)}`);
 }
