@@ -12,7 +12,7 @@ import { vmaModify } from '../vma-api/vma-modify.js';
 import { PAGE_SIZE, type Vma } from '../vma.js';
 import { chargeOrFail } from './accounting.js';
 import { protToFlags } from './mmap.js';
-import { MAX_SAFE_BIG, offsetInPage, pageAlign, U64 } from './u64.js';
+import { EXACT_SUM_BIG, MAX_SAFE_BIG, offsetInPage, pageAlign, pageAlignSmall, U64 } from './u64.js';
 
 /**
  * The VM_MAY* bit that must be present for each requested access bit
@@ -55,13 +55,23 @@ function mprotectFixup(w: MmWork, prev: Vma | undefined, vma: Vma, start: number
 
 /** mprotect(2): do_mprotect_pkey without keys. Stops at the first hole or error, keeping earlier changes. */
 export function sysMprotect(w: MmWork, addrBig: bigint, lenBig: bigint, prot: Prot): number {
-  if (offsetInPage(addrBig)) fail('EINVAL');
-  if (lenBig === 0n) return 0;
-  const alen = pageAlign(lenBig);
-  const endBig = addrBig + alen;
-  if (endBig >= U64 || endBig <= addrBig) fail('ENOMEM');
-  const start = Number(addrBig);
-  const end = endBig > MAX_SAFE_BIG ? Number.MAX_SAFE_INTEGER : Number(endBig);
+  let start: number;
+  let end: number;
+  if (addrBig < EXACT_SUM_BIG && lenBig < EXACT_SUM_BIG) {
+    // The checks below in number arithmetic: no overflow is possible.
+    start = Number(addrBig);
+    if (start % PAGE_SIZE !== 0) fail('EINVAL');
+    if (lenBig === 0n) return 0;
+    end = start + pageAlignSmall(Number(lenBig));
+  } else {
+    if (offsetInPage(addrBig)) fail('EINVAL');
+    if (lenBig === 0n) return 0;
+    const alen = pageAlign(lenBig);
+    const endBig = addrBig + alen;
+    if (endBig >= U64 || endBig <= addrBig) fail('ENOMEM');
+    start = Number(addrBig);
+    end = endBig > MAX_SAFE_BIG ? Number.MAX_SAFE_INTEGER : Number(endBig);
+  }
 
   let vma = w.findIntersection(start, end);
   if (!vma) fail('ENOMEM');
