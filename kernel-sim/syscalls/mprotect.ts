@@ -91,8 +91,9 @@ export function sysMprotect(w: MmWork, addrBig: bigint, lenBig: bigint, prot: Pr
     const done = mprotectFixup(w, prev, cur, nstart, Math.min(cur.end, end), newflags);
     prev = done;
     // Go on from the end of the VMA now holding the range (a merge may have grown it).
+    // Once that reaches the end, the next VMA starts beyond it: no need to fetch it.
     tmp = nstart = done.end;
-    cur = w.findFrom(tmp);
+    cur = tmp < end ? w.findFrom(tmp) : undefined;
   }
   if (tmp < end) fail('ENOMEM');
   return 0;
