@@ -135,7 +135,7 @@ export function runVmaCommand(w: MmWork, cmd: VmaCommand): string | number {
       const flags = flagsOf(cmd.flags);
       // Merge and split both preallocate: either failing refuses the whole line.
       if (cmd.failPrealloc) fail('ENOMEM');
-      const { vma: done } = vmaModify(w, prev, vma, start, end, { flags });
+      const done = vmaModify(w, prev, vma, start, end, { flags });
       return rangeString(done.start, done.end);
     }
     case 'vma-expand': {

@@ -90,6 +90,11 @@ export class MmWork {
     return this.vmas.range(start, end);
   }
 
+  /** How many VMAs intersect [start, end). */
+  countIn(start: number, end: number): number {
+    return this.vmas.countIn(start, end);
+  }
+
   // --- update -------------------------------------------------------------
   // The tree is changed in place where this operation made the nodes itself
   // (its edit token); `finish` retires the token before the tree is handed out.
@@ -101,6 +106,11 @@ export class MmWork {
       return;
     }
     this.vmas = this.vmas.splice(olds[0]!.start, olds.length, news, this.#edit);
+  }
+
+  /** Replace the `count` VMAs from the first one ending above `addr` with `news` (in order). */
+  replaceAt(addr: number, count: number, news: readonly Vma[]): void {
+    this.vmas = this.vmas.splice(addr, count, news, this.#edit);
   }
 
   insert(v: Vma): void {

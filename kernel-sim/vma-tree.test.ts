@@ -9,6 +9,15 @@ function vma(i: number, flags = 0): Vma {
   return { start: i * 2 * P, end: i * 2 * P + P, pgoff: i, flags, file: null, anonVma: null, anonVmaChain: [], anonName: null, hasClose: false };
 }
 
+/** findFrom, findPrev and find at one address, against the model. */
+function expectLookups(tree: VmaTree, model: readonly number[], a: number): void {
+  const after = model.find((s) => s * 2 * P + P > a);
+  const before = model.filter((s) => s * 2 * P + P <= a);
+  expect(tree.findFrom(a)?.pgoff).toBe(after);
+  expect(tree.findPrev(a)?.pgoff).toBe(before[before.length - 1]);
+  expect(tree.find(a)?.pgoff).toBe(after !== undefined && after * 2 * P <= a ? after : undefined);
+}
+
 /** The model: a sorted array of slot numbers, each standing for vma(slot). */
 function check(tree: VmaTree, model: readonly number[], probes: readonly number[]): void {
   expect(tree.size).toBe(model.length);
@@ -22,6 +31,12 @@ function check(tree: VmaTree, model: readonly number[], probes: readonly number[
     expect(tree.find(a)?.pgoff).toBe(model.find((s) => s * 2 * P <= a && a < s * 2 * P + P));
     expect([...tree.iterateFrom(a)].map((v) => v.pgoff)).toEqual(after);
     expect([...tree.iterateDownFrom(a)].map((v) => v.pgoff)).toEqual([...before].reverse());
+    // Ranges that end in the first leaf, a few leaves on, and past the last VMA.
+    for (const span of [P, 40 * P, 400 * P, Infinity]) {
+      const inside = after.filter((s) => s * 2 * P < a + span);
+      expect(tree.range(a, a + span).map((v) => v.pgoff)).toEqual(inside);
+      expect(tree.countIn(a, a + span)).toBe(inside.length);
+    }
   }
 }
 
@@ -53,6 +68,9 @@ describe('VmaTree', () => {
               versions.push({ tree, model });
             }
             expect(tree.size).toBe(model.length);
+            // Lookups right after an edit, around it and elsewhere: the first ones start from the
+            // leaf the edit left behind (or the last lookup's), the others move away from it.
+            for (const a of [addr - 1, addr, addr + P, ...probes.slice(0, 2), addr + 2 * P]) expectLookups(tree, model, a);
           }
           check(tree, model, probes);
           // Versions handed out earlier were not changed by later edits in place: neither their

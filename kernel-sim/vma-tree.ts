@@ -136,6 +136,16 @@ function spliceInPlace(vmas: Vma[], ends: number[], at: number, count: number, i
   }
 }
 
+/**
+ * Whether VMA k of a leaf starts at or after addr. A VMA starts no lower
+ * than the one before it ends, so that end (beside it, in `ends`) often
+ * answers without reading the VMA: one object and its boxed start fewer to
+ * fetch, the last step of every range walk.
+ */
+function startsAtOrAfter(vmas: readonly Vma[], ends: readonly number[], k: number, addr: number): boolean {
+  return (k > 0 && ends[k - 1]! >= addr) || vmas[k]!.start >= addr;
+}
+
 function endsOf(vmas: readonly Vma[]): number[] {
   const ends = new Array<number>(vmas.length);
   for (let i = 0; i < vmas.length; i++) ends[i] = vmas[i]!.end;
@@ -143,77 +153,117 @@ function endsOf(vmas: readonly Vma[]): number[] {
 }
 
 /**
+ * The leaf a single-leaf edit left, and the end of the VMA before it (see
+ * VmaTree.hint): editAt's second result, kept here rather than in an object
+ * made per edit.
+ */
+let editedLeaf: Leaf | null = null;
+let editedLeafLow = -Infinity;
+
+/**
+ * What an edit leaves in place of a node: one node (nearly always), or a
+ * list of nodes when it emptied (none) or overflowed (several). The single
+ * node is not wrapped in a list: an edit runs on every level of every update,
+ * and a list per level was a good part of what an update allocated.
+ */
+type Edited = Node | Node[];
+
+/**
  * At the position of the first VMA ending above `addr` (in its leaf, or at
  * the end of the last leaf), remove `count` VMAs and put `items` in their
- * place. Returns the nodes that replace `n` (none when it emptied, several
- * when it overflowed), or null, changing nothing, when the leaf holds fewer
- * than `count` VMAs from that position on.
+ * place. Returns what replaces `n`, or null, changing nothing, when the leaf
+ * holds fewer than `count` VMAs from that position on.
  */
-function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edit: EditToken | null): Node[] | null {
+function editAt(n: Node, addr: number, count: number, items: readonly Vma[], edit: EditToken | null, low: number): Edited | null {
   if (n.leaf) {
-    const at = slotFor(n.ends, addr);
-    if (at + count > n.vmas.length) return null;
-    const owned = edit !== null && n.edit === edit;
-    let vmas: Vma[];
-    let ends: number[];
-    if (count === items.length) {
-      vmas = owned ? n.vmas : n.vmas.slice();
-      ends = owned ? n.ends : n.ends.slice();
-      for (let i = 0; i < count; i++) {
-        const v = items[i]!;
-        vmas[at + i] = v;
-        ends[at + i] = v.end;
-      }
-    } else if (owned) {
-      vmas = n.vmas;
-      ends = n.ends;
-      spliceInPlace(vmas, ends, at, count, items);
-    } else {
-      vmas = spliced(n.vmas, at, count, items);
-      ends = spliced(n.ends, at, count, endsOf(items));
+    const edited = editLeaf(n, addr, count, items, edit);
+    if (edited !== null && !Array.isArray(edited)) {
+      editedLeaf = edited as Leaf;
+      editedLeafLow = low;
     }
-    if (vmas.length === 0) return [];
-    if (vmas.length <= LEAF_MAX) {
-      if (owned) {
-        n.vmas = vmas;
-        n.ends = ends;
-        return [n];
-      }
-      return [{ leaf: true, vmas, ends, edit }];
-    }
-    return chunks(vmas, LEAF_MAX).map((part) => newLeaf(part, edit));
+    return edited;
   }
   const i = childFor(n.ends, addr);
   const kid = n.kids[i]!;
-  const replaced = editAt(kid, addr, count, items, edit);
+  const replaced = editAt(kid, addr, count, items, edit, i > 0 ? n.ends[i - 1]! : low);
   if (replaced === null) return null;
-  const owned = edit !== null && n.edit === edit;
-  if (replaced.length === 1) {
-    const c = replaced[0]!;
-    const end = endOf(c);
-    const sameEnd = n.ends[i] === end;
-    if (c === kid && sameEnd) return [n];
-    if (owned) {
-      n.kids[i] = c;
-      if (!sameEnd) {
-        if (n.endsShared) {
-          n.ends = n.ends.slice();
-          n.endsShared = false;
-        }
-        n.ends[i] = end;
-      }
-      return [n];
-    }
-    const kids = n.kids.slice();
-    kids[i] = c;
-    if (sameEnd) return [{ leaf: false, kids, ends: n.ends, endsShared: true, edit }];
-    const ends = n.ends.slice();
-    ends[i] = end;
-    return [{ leaf: false, kids, ends, endsShared: false, edit }];
+  if (Array.isArray(replaced)) {
+    const kids = spliced(n.kids, i, 1, replaced);
+    if (kids.length === 0) return [];
+    if (kids.length <= MAX) return newInner(kids, edit);
+    return chunks(kids).map((part) => newInner(part, edit));
   }
-  const kids = n.kids.slice(0, i).concat(replaced, n.kids.slice(i + 1));
-  if (kids.length === 0) return [];
-  return chunks(kids).map((part) => newInner(part, edit));
+  const end = endOf(replaced);
+  const sameEnd = n.ends[i] === end;
+  if (replaced === kid && sameEnd) return n;
+  if (edit !== null && n.edit === edit) {
+    n.kids[i] = replaced;
+    if (!sameEnd) {
+      if (n.endsShared) {
+        n.ends = n.ends.slice();
+        n.endsShared = false;
+      }
+      n.ends[i] = end;
+    }
+    return n;
+  }
+  const kids = n.kids.slice();
+  kids[i] = replaced;
+  if (sameEnd) return { leaf: false, kids, ends: n.ends, endsShared: true, edit };
+  const ends = n.ends.slice();
+  ends[i] = end;
+  return { leaf: false, kids, ends, endsShared: false, edit };
+}
+
+function editLeaf(n: Leaf, addr: number, count: number, items: readonly Vma[], edit: EditToken | null): Edited | null {
+  const at = slotFor(n.ends, addr);
+  const len = n.vmas.length;
+  if (at + count > len) return null;
+  const size = len - count + items.length;
+  if (size === 0) return [];
+  if (size > LEAF_MAX) return chunks(spliced(n.vmas, at, count, items), LEAF_MAX).map((part) => newLeaf(part, edit));
+  if (edit !== null && n.edit === edit) {
+    if (count === items.length) {
+      for (let i = 0; i < count; i++) {
+        const v = items[i]!;
+        n.vmas[at + i] = v;
+        n.ends[at + i] = v.end;
+      }
+    } else spliceInPlace(n.vmas, n.ends, at, count, items);
+    return n;
+  }
+  let vmas: Vma[];
+  let ends: number[];
+  if (count === items.length) {
+    vmas = n.vmas.slice();
+    ends = n.ends.slice();
+    for (let i = 0; i < count; i++) {
+      const v = items[i]!;
+      vmas[at + i] = v;
+      ends[at + i] = v.end;
+    }
+  } else {
+    // Both arrays in one pass, and the new VMAs' ends read from them directly.
+    vmas = new Array<Vma>(size);
+    ends = new Array<number>(size);
+    const oldVmas = n.vmas;
+    const oldEnds = n.ends;
+    let k = 0;
+    for (let i = 0; i < at; i++, k++) {
+      vmas[k] = oldVmas[i]!;
+      ends[k] = oldEnds[i]!;
+    }
+    for (let i = 0; i < items.length; i++, k++) {
+      const v = items[i]!;
+      vmas[k] = v;
+      ends[k] = v.end;
+    }
+    for (let i = at + count; i < len; i++, k++) {
+      vmas[k] = oldVmas[i]!;
+      ends[k] = oldEnds[i]!;
+    }
+  }
+  return { leaf: true, vmas, ends, edit };
 }
 
 /** How many VMAs the leaf that holds the position of `addr` has from that position on. */
@@ -227,6 +277,17 @@ export class VmaTree {
     private readonly root: Node | null,
     /** Number of VMAs. */
     readonly size: number,
+    /**
+     * Where the last lookup ended: a leaf, and the end of the last VMA
+     * before it (-Infinity before the first leaf). For any address from
+     * there up to the leaf's last end, the first VMA ending above it is in
+     * that leaf. An operation looks up a VMA, then its neighbours and the VMA
+     * after the range, nearly always in the same leaf: those lookups start
+     * here instead of at the root. A memo of this version, never of another:
+     * splice hands the leaf it edited to the version it makes.
+     */
+    private hint: Leaf | null = null,
+    private hintLow = -Infinity,
   ) {}
 
   static readonly EMPTY = new VmaTree(null, 0);
@@ -251,20 +312,20 @@ export class VmaTree {
     return v !== undefined && v.start <= addr ? v : undefined;
   }
 
-  /** First VMA that ends above addr (may start above it): the kernel's vma_find. One descent. */
+  /** First VMA that ends above addr (may start above it): the kernel's vma_find. At most one descent. */
   findFrom(addr: number): Vma | undefined {
-    let n = this.root;
-    if (n === null) return undefined;
-    while (!n.leaf) {
-      const ends: readonly number[] = n.ends;
-      if (ends[ends.length - 1]! <= addr) return undefined;
-      n = n.kids[childFor(ends, addr)]!;
-    }
-    return n.vmas[slotFor(n.ends, addr)];
+    const leaf = this.leafFrom(addr);
+    return leaf === null ? undefined : leaf.vmas[slotFor(leaf.ends, addr)];
   }
 
-  /** The last VMA that ends at or below addr: the one before findFrom(addr). One descent. */
+  /** The last VMA that ends at or below addr: the one before findFrom(addr). At most one descent. */
   findPrev(addr: number): Vma | undefined {
+    const hint = this.hint;
+    if (hint !== null && addr >= this.hintLow && addr < endOf(hint)) {
+      const at = slotFor(hint.ends, addr);
+      // At the leaf's first VMA the answer lies in the leaf before: go down from the root.
+      if (at > 0) return hint.vmas[at - 1];
+    }
     let n = this.root;
     if (n === null) return undefined;
     // The nearest subtree left of the path holds the answer when the leaf does not.
@@ -283,11 +344,55 @@ export class VmaTree {
   /** VMAs intersecting [start, end), in order. */
   range(start: number, end: number): Vma[] {
     const out: Vma[] = [];
-    for (const v of this.iterateFrom(start)) {
-      if (v.start >= end) break;
-      out.push(v);
+    // No VMA after a leaf starts below that leaf's last end: once it reaches `end`, stop.
+    for (let leaf = this.leafFrom(start), addr = start; leaf !== null; addr = endOf(leaf), leaf = addr < end ? this.leafFrom(addr) : null) {
+      const { vmas, ends } = leaf;
+      for (let k = slotFor(ends, addr); k < vmas.length; k++) {
+        if (startsAtOrAfter(vmas, ends, k, end)) return out;
+        out.push(vmas[k]!);
+      }
     }
     return out;
+  }
+
+  /** How many VMAs intersect [start, end): range(start, end).length without the list. */
+  countIn(start: number, end: number): number {
+    let count = 0;
+    for (let leaf = this.leafFrom(start), addr = start; leaf !== null; addr = endOf(leaf), leaf = addr < end ? this.leafFrom(addr) : null) {
+      const { vmas, ends } = leaf;
+      for (let k = slotFor(ends, addr); k < vmas.length; k++) {
+        if (startsAtOrAfter(vmas, ends, k, end)) return count;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The leaf holding the first VMA that ends above addr, or null when none
+   * does: the hint's leaf when addr lies in its span, else found from the
+   * root (and made the hint). Walks on to the next leaf go down again by
+   * address (the first VMA ending above this leaf's last end): no stack to
+   * allocate, and most ranges end in the leaf they start in.
+   */
+  private leafFrom(addr: number): Leaf | null {
+    const hint = this.hint;
+    if (hint !== null && addr >= this.hintLow && addr < endOf(hint)) return hint;
+    let n = this.root;
+    if (n === null) return null;
+    let low = -Infinity;
+    while (!n.leaf) {
+      const ends: readonly number[] = n.ends;
+      if (ends[ends.length - 1]! <= addr) return null;
+      const i = childFor(ends, addr);
+      // Every VMA left of the child ends at or below this; deeper levels narrow it.
+      if (i > 0) low = ends[i - 1]!;
+      n = n.kids[i]!;
+    }
+    if (endOf(n) <= addr) return null;
+    this.hint = n;
+    this.hintLow = low;
+    return n;
   }
 
   /** VMAs ending above addr, in address order. */
@@ -373,8 +478,9 @@ export class VmaTree {
     }
     const size = this.size - count + items.length;
     // Most changes fall inside one leaf: one descent, one path copied (or none, with a token).
-    const direct = editAt(this.root, addr, count, items, edit);
-    if (direct !== null) return new VmaTree(VmaTree.rootOf(direct, edit), size);
+    editedLeaf = null;
+    const direct = editAt(this.root, addr, count, items, edit, -Infinity);
+    if (direct !== null) return new VmaTree(VmaTree.rootOf(direct, edit), size, editedLeaf, editedLeafLow);
     // Otherwise remove leaf by leaf, then insert.
     let root: Node | null = this.root;
     let left = count;
@@ -382,23 +488,28 @@ export class VmaTree {
       const room: number = root === null ? 0 : leafRoom(root, addr);
       if (room === 0) throw new RangeError(`splice past the last VMA (${left} more to remove)`);
       const step = Math.min(room, left);
-      root = VmaTree.rootOf(editAt(root!, addr, step, [], edit)!, edit);
+      root = VmaTree.rootOf(editAt(root!, addr, step, NO_VMAS, edit, -Infinity)!, edit);
       left -= step;
     }
-    if (items.length > 0) root = root === null ? VmaTree.fromSorted(items).root : VmaTree.rootOf(editAt(root, addr, 0, items, edit)!, edit);
+    if (items.length > 0) root = root === null ? VmaTree.fromSorted(items).root : VmaTree.rootOf(editAt(root, addr, 0, items, edit, -Infinity)!, edit);
     return new VmaTree(root, size);
   }
 
-  private static rootOf(nodes: Node[], edit: EditToken | null): Node | null {
-    if (nodes.length === 0) return null;
-    let level = nodes;
+  private static rootOf(edited: Edited, edit: EditToken | null): Node | null {
+    if (!Array.isArray(edited)) return dropSingleChildLevels(edited);
+    if (edited.length === 0) return null;
+    let level = edited;
     while (level.length > 1) level = chunks(level).map((part) => newInner(part, edit));
-    let root = level[0]!;
-    // Drop levels that hold a single child.
-    while (!root.leaf && root.kids.length === 1) root = root.kids[0]!;
-    return root;
+    return dropSingleChildLevels(level[0]!);
   }
 }
+
+function dropSingleChildLevels(root: Node): Node {
+  while (!root.leaf && root.kids.length === 1) root = root.kids[0]!;
+  return root;
+}
+
+const NO_VMAS: readonly Vma[] = [];
 
 function lastOf(n: Node): Vma {
   while (!n.leaf) n = n.kids[n.kids.length - 1]!;

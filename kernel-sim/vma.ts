@@ -64,6 +64,14 @@ export function vmaWithRange(v: Vma, start: number, end: number, pgoff: number):
   return { start, end, pgoff, flags: v.flags, file: v.file, anonVma: v.anonVma, anonVmaChain: v.anonVmaChain, anonName: v.anonName, hasClose: v.hasClose };
 }
 
+/**
+ * What a merge or an expansion makes of the VMA it keeps: v with a new
+ * range, pgoff and flags, and the anon_vma (and chain) of `anonFrom`.
+ */
+export function vmaMerged(v: Vma, start: number, end: number, pgoff: number, flags: number, anonFrom: Vma): Vma {
+  return { start, end, pgoff, flags, file: v.file, anonVma: anonFrom.anonVma, anonVmaChain: anonFrom.anonVmaChain, anonName: v.anonName, hasClose: v.hasClose };
+}
+
 /** A copy of v with new flags. */
 export function vmaWithFlags(v: Vma, flags: number): Vma {
   return { start: v.start, end: v.end, pgoff: v.pgoff, flags, file: v.file, anonVma: v.anonVma, anonVmaChain: v.anonVmaChain, anonName: v.anonName, hasClose: v.hasClose };

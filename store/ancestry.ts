@@ -20,7 +20,15 @@ export type AncestryLookup = (seq: number) => AncestryLinks;
 export function jumpForChild(parent: number, node: AncestryLookup): number {
   const p = node(parent);
   const pj = node(p.jump);
-  const pjj = node(pj.jump);
+  return jumpOfChild(parent, p, pj, node(pj.jump));
+}
+
+/**
+ * The same from the links at hand: the parent's (`p`), those of its jump
+ * (`pj`) and of that one's jump (`pjj`). For a caller that would otherwise
+ * make a lookup function just for this.
+ */
+export function jumpOfChild(parent: number, p: AncestryLinks, pj: AncestryLinks, pjj: AncestryLinks): number {
   return p.depth - pj.depth === pj.depth - pjj.depth ? pj.jump : parent;
 }
 

@@ -29,7 +29,7 @@
  *   redo's memory they are moves like goto. On a history without branches
  *   and without gotos they step exactly like undo and redo.
  */
-import { ancestorAtDepth, jumpForChild } from './ancestry.js';
+import { ancestorAtDepth, jumpOfChild } from './ancestry.js';
 import type { HistoryEvent } from './event.js';
 import { EventRecord, type RecordContext } from './event-record.js';
 import { DEFAULT_CHECKPOINTS, NOT_KEPT, StateKeeper, type CheckpointPolicy } from './state-keeper.js';
@@ -44,6 +44,7 @@ import {
   type SeqRange,
   type TreeView,
 } from './listing.js';
+import { ChildIndex } from './child-index.js';
 import { PVec } from './pvec.js';
 import type { Reducer } from './reducer.js';
 import { logDeparture, redoStep, type RedoScan } from './redo-memory.js';
@@ -111,8 +112,8 @@ interface Config<S, C, R> {
 interface Book<S, C, R> {
   current: number;
   events: PVec<EventRecord<S, C, R>>;
-  /** Per event, its newest child or -1; the children list on through EventRecord.prevSibling. */
-  newestChild: PVec<number>;
+  /** Per event, its newest child; the children list on through EventRecord.prevSibling. */
+  children: ChildIndex;
   /** Where each move that could leave a subtree started, oldest first: redo's memory. */
   departures: PVec<number>;
   /** Set by redo for the next redo from where it stopped; any other change drops it. */
@@ -126,7 +127,21 @@ export class History<S, C, R> {
   // keep a History in its context without persisting a million events.
   readonly #config: Config<S, C, R>;
   readonly #book: Book<S, C, R>;
-  readonly #node = (seq: number): EventRecord<S, C, R> => this.#book.events.get(seq)!;
+  /**
+   * The event table as a lookup function, for the ancestry and redo code.
+   * Made when first asked for: append makes a History per event and has no
+   * use for it.
+   */
+  #lookup: ((seq: number) => EventRecord<S, C, R>) | null = null;
+
+  get #node(): (seq: number) => EventRecord<S, C, R> {
+    return (this.#lookup ??= (seq) => this.#book.events.get(seq)!);
+  }
+
+  /** The newest child of `seq` in this version, or -1. */
+  #newestChild(seq: number): number {
+    return this.#book.children.newest(seq, this.#book.events);
+  }
 
   /**
    * The current event's state, held by this version: whatever the keeper
@@ -155,7 +170,7 @@ export class History<S, C, R> {
       {
         current: 0,
         events: PVec.empty<EventRecord<S, C, R>>().push(start),
-        newestChild: PVec.empty<number>().push(-1),
+        children: ChildIndex.start(),
         departures: PVec.empty<number>(),
         redoScan: null,
         trail: Trail.start(0),
@@ -200,13 +215,13 @@ export class History<S, C, R> {
   /** The children of an event, oldest first. */
   children(seq: number): number[] {
     const out: number[] = [];
-    for (let c = this.#book.newestChild.get(seq) ?? -1; c >= 0; c = this.#node(c).prevSibling) out.push(c);
+    for (let c = this.#newestChild(seq); c >= 0; c = this.#node(c).prevSibling) out.push(c);
     return out.reverse();
   }
 
   /** Whether the current event has no children: a new command continues its branch without forking. */
   get atHead(): boolean {
-    return this.#book.newestChild.get(this.#book.current) === -1;
+    return this.#newestChild(this.#book.current) === -1;
   }
 
   /** Whether `a` lies on the path from event 0 to `b` (a === b counts). */
@@ -236,7 +251,9 @@ export class History<S, C, R> {
     const book = this.#book;
     const config = this.#config;
     const keeper = config.records.keeper;
-    const parent = this.#node(book.current);
+    const events = book.events;
+    const parent = events.get(book.current)!;
+    const parentJump = events.get(parent.jump)!;
     const t0 = performance.now();
     const applied = config.reducer.apply(parent.state, cmd);
     const us = applied.us ?? (performance.now() - t0) * 1000;
@@ -251,8 +268,8 @@ export class History<S, C, R> {
       cmd,
       applied.result,
       opts.time ?? config.clock(),
-      jumpForChild(parent.seq, this.#node),
-      book.newestChild.get(parent.seq)!,
+      jumpOfChild(parent.seq, parent, parentJump, events.get(parentJump.jump)!),
+      book.children.newest(parent.seq, events),
       cost === 0 ? applied.state : NOT_KEPT,
       cost,
     );
@@ -263,8 +280,8 @@ export class History<S, C, R> {
     // far fewer, keep produce.
     const next: Book<S, C, R> = {
       current: seq,
-      events: book.events.push(node),
-      newestChild: book.newestChild.setThenPush(parent.seq, seq, -1),
+      events: events.push(node),
+      children: book.children.withChild(parent.seq, seq),
       departures: book.departures,
       redoScan: null,
       trail: book.trail.visit(seq),
@@ -282,7 +299,7 @@ export class History<S, C, R> {
   redo(n = 1): Moved<S, C, R> {
     checkCount(n);
     const book = this.#book;
-    const tree = { node: this.#node, newestChild: book.newestChild };
+    const tree = { node: this.#node, newestChild: (seq: number) => this.#newestChild(seq) };
     let target = book.current;
     let scan = book.redoScan;
     let steps = 0;
@@ -298,7 +315,7 @@ export class History<S, C, R> {
   /** Where one redo step would go, or null when there is nothing to redo. */
   redoTarget(): number | null {
     const book = this.#book;
-    return redoStep(book.departures, book.current, book.redoScan, { node: this.#node, newestChild: book.newestChild }).child;
+    return redoStep(book.departures, book.current, book.redoScan, { node: this.#node, newestChild: (seq) => this.#newestChild(seq) }).child;
   }
 
   goto(seq: number): GotoResult<S, C, R> {
@@ -373,7 +390,7 @@ export class History<S, C, R> {
       size: this.size,
       current: this.#book.current,
       node: this.#node,
-      newestChild: (seq) => this.#book.newestChild.get(seq)!,
+      newestChild: (seq) => this.#newestChild(seq),
       range: (from, to) => this.#book.events.range(from, to),
     };
   }

@@ -58,8 +58,8 @@ interface TreeNode extends AncestryLinks {
 
 interface Tree {
   readonly node: (seq: number) => TreeNode;
-  /** Per event, its newest child or -1. */
-  readonly newestChild: PVec<number>;
+  /** An event's newest child, or -1. */
+  readonly newestChild: (seq: number) => number;
 }
 
 function strictlyBelow(x: number, p: number, node: (seq: number) => AncestryLinks): boolean {
@@ -86,7 +86,7 @@ export function redoStep(
   scan: RedoScan | null,
   { node, newestChild }: Tree,
 ): { readonly child: number | null; readonly scan: RedoScan | null } {
-  const newest = newestChild.get(p)!;
+  const newest = newestChild(p);
   if (newest < 0) return { child: null, scan: null };
   const start = scan !== null && scan.at === p ? scan.index : log.size - 1;
   if (node(newest).prevSibling < 0) {

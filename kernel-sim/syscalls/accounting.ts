@@ -7,7 +7,7 @@ import type { MmWork } from '../mm-work.js';
  */
 export function chargeOrFail(w: MmWork, pages: number): void {
   if (pages > w.config.totalRamPages) {
-    w.note('error', () => `cannot charge ${pages} pages: more than RAM + swap (${w.config.totalRamPages} pages)`);
+    if (w.tracing) w.note('error', `cannot charge ${pages} pages: more than RAM + swap (${w.config.totalRamPages} pages)`);
     fail('ENOMEM');
   }
 }

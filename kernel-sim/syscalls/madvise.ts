@@ -55,7 +55,7 @@ export function madviseWalk(w: MmWork, start: number, end: number, visit: Visit)
 /** madvise_update_vma: a no-op leaves everything alone; otherwise vma_modify. */
 function updateVma(w: MmWork, vma: Vma, prev: Vma | undefined, start: number, end: number, newFlags: VmFlags, anonName: string | null): Vma {
   if (newFlags === vma.flags && anonName === vma.anonName) return vma;
-  return vmaModify(w, prev, vma, start, end, { flags: newFlags, anonName }).vma;
+  return vmaModify(w, prev, vma, start, end, { flags: newFlags, anonName });
 }
 
 function ksmCompatible(v: Vma): boolean {

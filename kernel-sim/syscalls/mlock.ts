@@ -11,7 +11,7 @@ import { pageAlign, U64 } from './u64.js';
 function mlockFixup(w: MmWork, prev: Vma | undefined, vma: Vma, start: number, end: number, newflags: VmFlags): Vma {
   const old = vma.flags;
   if (newflags === old || hasAny(old, VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE)) return vma;
-  return vmaModify(w, prev, vma, start, end, { flags: newflags }).vma;
+  return vmaModify(w, prev, vma, start, end, { flags: newflags });
 }
 
 /**

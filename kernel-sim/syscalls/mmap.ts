@@ -13,7 +13,7 @@ import { newMergeStruct } from '../vma-api/merge-struct.js';
 import { vmaMergeNewRange } from '../vma-api/vma-merge-new.js';
 import { hex, PAGE_SIZE, vmaPages, type Vma } from '../vma.js';
 import { MMAP_MIN_ADDR } from '../fault.js';
-import { offsetInPage, pageAlign, TASK_SIZE, U64_MAX } from './u64.js';
+import { MAX_SAFE_BIG, offsetInPage, pageAlign, TASK_SIZE, TASK_SIZE_BIG, U64_MAX } from './u64.js';
 import { chargeOrFail } from './accounting.js';
 
 export interface MmapArgs {
@@ -35,6 +35,7 @@ export function protToFlags(prot: Prot): VmFlags {
 
 /** The largest regular-file size the kernel maps (MAX_LFS_FILESIZE). */
 const MAX_LFS_FILESIZE = (1n << 63n) - 1n;
+const MMAP_MIN_ADDR_BIG = BigInt(MMAP_MIN_ADDR);
 
 /**
  * mmap(2): ksys_mmap_pgoff → do_mmap → mmap_region. Returns the address.
@@ -48,13 +49,13 @@ export function sysMmap(w: MmWork, a: MmapArgs): number {
   let hint = a.addr;
   if (!fixed) {
     hint &= ~4095n & U64_MAX;
-    if (hint !== 0n && hint < BigInt(MMAP_MIN_ADDR)) hint = BigInt(MMAP_MIN_ADDR);
+    if (hint !== 0n && hint < MMAP_MIN_ADDR_BIG) hint = MMAP_MIN_ADDR_BIG;
   }
   const lenBig = pageAlign(a.len);
   if (lenBig === 0n) fail('ENOMEM');
   const pgoffBig = a.off >> 12n;
   if (w.mapCount > w.config.maxMapCount) {
-    w.note('error', () => `map_count ${w.mapCount} is above max_map_count`);
+    if (w.tracing) w.note('error', `map_count ${w.mapCount} is above max_map_count`);
     fail('ENOMEM');
   }
 
@@ -63,11 +64,11 @@ export function sysMmap(w: MmWork, a: MmapArgs): number {
   if (a.flags.growsdown) vmFlags = flagsOr(vmFlags, VM_GROWSDOWN);
   if (a.flags.locked) vmFlags = flagsOr(vmFlags, VM_LOCKED);
 
-  if (lenBig > BigInt(TASK_SIZE)) fail('ENOMEM');
+  if (lenBig > TASK_SIZE_BIG) fail('ENOMEM');
   const len = Number(lenBig);
   // Addresses beyond the user range never fit; keep them as an impossible number.
-  const hintNum = hint > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(hint);
-  if (fixed && hint > BigInt(TASK_SIZE) - lenBig) fail('ENOMEM');
+  const hintNum = hint > MAX_SAFE_BIG ? Number.MAX_SAFE_INTEGER : Number(hint);
+  if (fixed && hint > TASK_SIZE_BIG - lenBig) fail('ENOMEM');
   const placed = getUnmappedArea(w, {
     addr: hintNum,
     len,
@@ -79,7 +80,7 @@ export function sysMmap(w: MmWork, a: MmapArgs): number {
   if (typeof placed !== 'number') fail(placed);
   const addr = placed;
   if (a.flags.noreplace && w.findIntersection(addr, addr + len)) {
-    w.note('error', () => `${hex(addr)}-${hex(addr + len)} is already mapped (MAP_FIXED_NOREPLACE)`);
+    if (w.tracing) w.note('error', `${hex(addr)}-${hex(addr + len)} is already mapped (MAP_FIXED_NOREPLACE)`);
     fail('EEXIST');
   }
 
@@ -135,7 +136,8 @@ export function mmapRegion(w: MmWork, m: MapRequest): Vma {
   const old = gatherMunmapVmas(w, m.addr, end);
   let flags = m.flags;
   if (accountable(flags)) {
-    const alreadyCharged = old.filter((v) => hasAny(v.flags, VM_ACCOUNT)).reduce((n, v) => n + vmaPages(v), 0);
+    let alreadyCharged = 0;
+    for (const v of old) if (hasAny(v.flags, VM_ACCOUNT)) alreadyCharged += vmaPages(v);
     chargeOrFail(w, m.len / PAGE_SIZE - alreadyCharged);
     flags = flagsOr(flags, VM_ACCOUNT);
   }
@@ -163,7 +165,7 @@ export function mmapRegion(w: MmWork, m: MapRequest): Vma {
       hasClose: false,
     };
     w.insert(vma);
-    w.note('insert', () => `new VMA ${describe(vma!)}`);
+    if (w.tracing) w.note('insert', `new VMA ${describe(vma)}`);
   }
   return vma;
 }

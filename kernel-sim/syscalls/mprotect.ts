@@ -12,7 +12,7 @@ import { vmaModify } from '../vma-api/vma-modify.js';
 import { PAGE_SIZE, type Vma } from '../vma.js';
 import { chargeOrFail } from './accounting.js';
 import { protToFlags } from './mmap.js';
-import { offsetInPage, pageAlign, U64 } from './u64.js';
+import { EXACT_SUM_BIG, MAX_SAFE_BIG, offsetInPage, pageAlign, pageAlignSmall, U64 } from './u64.js';
 
 /**
  * The VM_MAY* bit that must be present for each requested access bit
@@ -30,7 +30,7 @@ function mayBitsMissing(newflags: VmFlags): boolean {
  */
 function mprotectFixup(w: MmWork, prev: Vma | undefined, vma: Vma, start: number, end: number, requested: VmFlags): Vma {
   if (hasAny(vma.flags, VM_SEALED)) {
-    w.note('error', () => `${describe(vma)} is sealed`);
+    if (w.tracing) w.note('error', `${describe(vma)} is sealed`);
     fail('EPERM');
   }
   const oldflags = vma.flags;
@@ -44,7 +44,7 @@ function mprotectFixup(w: MmWork, prev: Vma | undefined, vma: Vma, start: number
   } else if (hasAny(oldflags, VM_ACCOUNT) && isPrivateAnon(vma) && !vma.anonVma) {
     newflags = flagsAndNot(newflags, VM_ACCOUNT);
   }
-  const { vma: modified } = vmaModify(w, prev, vma, start, end, { flags: newflags });
+  const modified = vmaModify(w, prev, vma, start, end, { flags: newflags });
   let result = modified;
   if (flagsAnd(oldflags, VM_WRITE | VM_SHARED | VM_LOCKED) === VM_LOCKED && hasAny(newflags, VM_WRITE)) {
     populateVmaPageRange(w, result, start, end);
@@ -55,13 +55,23 @@ function mprotectFixup(w: MmWork, prev: Vma | undefined, vma: Vma, start: number
 
 /** mprotect(2): do_mprotect_pkey without keys. Stops at the first hole or error, keeping earlier changes. */
 export function sysMprotect(w: MmWork, addrBig: bigint, lenBig: bigint, prot: Prot): number {
-  if (offsetInPage(addrBig)) fail('EINVAL');
-  if (lenBig === 0n) return 0;
-  const alen = pageAlign(lenBig);
-  const endBig = addrBig + alen;
-  if (endBig >= U64 || endBig <= addrBig) fail('ENOMEM');
-  const start = Number(addrBig);
-  const end = endBig > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(endBig);
+  let start: number;
+  let end: number;
+  if (addrBig < EXACT_SUM_BIG && lenBig < EXACT_SUM_BIG) {
+    // The checks below in number arithmetic: no overflow is possible.
+    start = Number(addrBig);
+    if (start % PAGE_SIZE !== 0) fail('EINVAL');
+    if (lenBig === 0n) return 0;
+    end = start + pageAlignSmall(Number(lenBig));
+  } else {
+    if (offsetInPage(addrBig)) fail('EINVAL');
+    if (lenBig === 0n) return 0;
+    const alen = pageAlign(lenBig);
+    const endBig = addrBig + alen;
+    if (endBig >= U64 || endBig <= addrBig) fail('ENOMEM');
+    start = Number(addrBig);
+    end = endBig > MAX_SAFE_BIG ? Number.MAX_SAFE_INTEGER : Number(endBig);
+  }
 
   let vma = w.findIntersection(start, end);
   if (!vma) fail('ENOMEM');
@@ -73,7 +83,7 @@ export function sysMprotect(w: MmWork, addrBig: bigint, lenBig: bigint, prot: Pr
   let cur: Vma | undefined = vma;
   while (cur && cur.start < end) {
     if (cur.start !== tmp) {
-      w.note('error', () => `hole before ${describe(cur!)}`);
+      if (w.tracing) w.note('error', `hole before ${describe(cur)}`);
       fail('ENOMEM');
     }
     const newflags = flagsOr(reqFlags, flagsAndNot(cur.flags, VM_ACCESS_FLAGS));
@@ -81,8 +91,9 @@ export function sysMprotect(w: MmWork, addrBig: bigint, lenBig: bigint, prot: Pr
     const done = mprotectFixup(w, prev, cur, nstart, Math.min(cur.end, end), newflags);
     prev = done;
     // Go on from the end of the VMA now holding the range (a merge may have grown it).
+    // Once that reaches the end, the next VMA starts beyond it: no need to fetch it.
     tmp = nstart = done.end;
-    cur = w.findFrom(tmp);
+    cur = tmp < end ? w.findFrom(tmp) : undefined;
   }
   if (tmp < end) fail('ENOMEM');
   return 0;

@@ -33,7 +33,7 @@ export function sysMseal(w: MmWork, addrBig: bigint, lenBig: bigint): number {
       vma = w.nextOf(vma);
       continue;
     }
-    prev = vmaModify(w, prev, vma, currStart, currEnd, { flags: flagsOr(vma.flags, VM_SEALED) }).vma;
+    prev = vmaModify(w, prev, vma, currStart, currEnd, { flags: flagsOr(vma.flags, VM_SEALED) });
     currStart = currEnd;
     // After a change the walk resumes at currEnd: a merge into the next VMA
     // is found again (already sealed, so skipped), as the kernel's iterator does.

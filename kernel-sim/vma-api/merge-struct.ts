@@ -30,12 +30,13 @@ export interface VmaMergeStruct {
   /** After success: the VMA that survived. */
   target: Vma | undefined;
   /** After success: the VMAs removed by the merge. */
-  removed: Vma[];
+  removed: readonly Vma[];
   /** After success: how the target's anon_vma was chosen. */
   anonVmaOutcome: 'kept' | 'duplicated' | 'none';
 }
 
 const EMPTY_CHAIN: readonly string[] = [];
+const NONE_REMOVED: readonly Vma[] = [];
 
 export function newMergeStruct(init: Partial<VmaMergeStruct> & Pick<VmaMergeStruct, 'start' | 'end' | 'pgoff' | 'flags'>): VmaMergeStruct {
   // Field by field rather than a spread: this runs on every merge attempt.
@@ -56,7 +57,7 @@ export function newMergeStruct(init: Partial<VmaMergeStruct> & Pick<VmaMergeStru
     failPrealloc: init.failPrealloc ?? false,
     state: init.state ?? 'nomerge',
     target: init.target,
-    removed: init.removed ?? [],
+    removed: init.removed ?? NONE_REMOVED,
     anonVmaOutcome: init.anonVmaOutcome ?? 'none',
   };
 }

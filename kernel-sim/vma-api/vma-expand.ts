@@ -1,7 +1,7 @@
 import { flagsAnd, flagsOr } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
-import type { Vma } from '../vma.js';
+import { vmaMerged, type Vma } from '../vma.js';
 import { stickyFlags } from './compat.js';
 import type { VmaMergeStruct } from './merge-struct.js';
 
@@ -29,41 +29,46 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
     return undefined;
   }
   let sticky = flagsAnd(vmg.flags, stickyFlags(w.config));
-  let anonVma = target.anonVma;
-  let chain = target.anonVmaChain;
-  vmg.anonVmaOutcome = anonVma ? 'kept' : 'none';
-  const removed: Vma[] = [];
+  // The VMA whose anon_vma (and chain) the grown one takes.
+  let anon = target;
+  vmg.anonVmaOutcome = target.anonVma ? 'kept' : 'none';
+  let removed: readonly Vma[] = NONE_REMOVED;
   if (removeNext) {
     sticky = flagsOr(sticky, flagsAnd(next.flags, stickyFlags(w.config)));
-    if (!anonVma && next.anonVma) {
-      anonVma = next.anonVma;
-      chain = next.anonVmaChain;
+    if (!target.anonVma && next.anonVma) {
+      anon = next;
       vmg.anonVmaOutcome = 'duplicated';
-      w.note('anon_vma', () => `${describe(target)} takes anon_vma ${anonVma} from the removed next ${describe(next)}`);
+      if (w.tracing) traceAnonVmaTaken(w, target, next, 'the removed next');
     }
-    removed.push(next);
+    removed = [next];
   }
-  if (!anonVma && vmg.copiedFrom?.anonVma) {
-    anonVma = vmg.copiedFrom.anonVma;
-    chain = vmg.copiedFrom.anonVmaChain;
+  const copiedFrom = vmg.copiedFrom;
+  if (!anon.anonVma && copiedFrom?.anonVma) {
+    anon = copiedFrom;
     vmg.anonVmaOutcome = 'duplicated';
-    w.note('anon_vma', () => `${describe(target)} takes anon_vma ${anonVma} from the moved VMA`);
+    if (w.tracing) traceAnonVmaTaken(w, target, copiedFrom, null);
   }
-  const grown: Vma = {
-    ...target,
-    start: vmg.start,
-    end: vmg.end,
-    pgoff: vmg.pgoff,
-    flags: flagsOr(target.flags, sticky),
-    anonVma,
-    anonVmaChain: chain,
-  };
+  const grown = vmaMerged(target, vmg.start, vmg.end, vmg.pgoff, flagsOr(target.flags, sticky), anon);
   // Everything from the target to the absorbed next is replaced by the grown VMA.
-  const olds = w.range(Math.min(vmg.start, target.start), Math.max(vmg.end, target.end));
-  w.replace(olds, [grown]);
-  w.note('expand', () => `${describe(target)} expanded to ${describe(grown)}${removed.length ? `, removing ${removed.map(describe).join(', ')}` : ''}`);
+  const from = Math.min(vmg.start, target.start);
+  w.replaceAt(from, w.countIn(from, Math.max(vmg.end, target.end)), [grown]);
+  if (w.tracing) traceExpanded(w, target, grown, removed);
   vmg.state = 'success';
   vmg.target = grown;
   vmg.removed = removed;
   return grown;
+}
+
+const NONE_REMOVED: readonly Vma[] = [];
+
+// Made only when tracing: a closure here, even one never built, would have
+// the variables it captures allocated on every call.
+
+/** `from`: how the line names the VMA the anon_vma comes from (null: the moved VMA). */
+function traceAnonVmaTaken(w: MmWork, target: Vma, source: Vma, from: string | null): void {
+  w.note('anon_vma', () => `${describe(target)} takes anon_vma ${source.anonVma} from ${from === null ? 'the moved VMA' : `${from} ${describe(source)}`}`);
+}
+
+function traceExpanded(w: MmWork, target: Vma, grown: Vma, removed: readonly Vma[]): void {
+  w.note('expand', () => `${describe(target)} expanded to ${describe(grown)}${removed.length ? `, removing ${removed.map(describe).join(', ')}` : ''}`);
 }

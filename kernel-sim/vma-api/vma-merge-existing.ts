@@ -1,9 +1,10 @@
 import { flagsAnd, flagsOr } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
-import { PAGE_SIZE, rangeString, vmaWithRange, type Vma } from '../vma.js';
-import { canMergeAfter, canMergeBefore, isSpecial, mergeAfterReasons, mergeBeforeReasons, prevNextAnonReasons, stickyFlags } from './compat.js';
+import { PAGE_SIZE, rangeString, vmaMerged, vmaWithRange, type Vma } from '../vma.js';
+import { canMergeAfter, canMergeBefore, isSpecial, prevNextAnonReasons, stickyFlags } from './compat.js';
 import type { VmaMergeStruct } from './merge-struct.js';
+import { SPECIAL_REASONS, traceNextRefused, tracePrevRefused } from './merge-trace.js';
 
 /**
  * vma_merge_existing_range: [vmg.start, vmg.end) of vmg.middle is to get
@@ -33,25 +34,21 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
   const end = vmg.end;
   const leftSide = start === middle.start;
   const rightSide = end === middle.end;
-  const range = () => rangeString(start, end);
   vmg.state = 'nomerge';
 
   if (isSpecial(vmg.flags)) {
-    w.note('no-merge', () => `${range()} is special (VM_SPECIAL): never merged`, ['special mapping (VM_SPECIAL: io, de, pf or mm)']);
+    if (w.tracing) w.note('no-merge', `${rangeString(start, end)} is special (VM_SPECIAL): never merged`, SPECIAL_REASONS);
     return undefined;
   }
   if (!leftSide && !rightSide) {
-    w.note('no-merge', () => `${range()} touches neither edge of ${describe(middle)}: no merge possible`, ['the range touches neither edge of the VMA']);
+    if (w.tracing) traceNeitherEdge(w, vmg);
     return undefined;
   }
 
   let mergeLeft = false;
   if (leftSide && prev && prev !== middle && prev.end === start) {
     mergeLeft = canMergeAfter(vmg, prev, w.config);
-    if (!mergeLeft) {
-      const at = { ...vmg };
-      w.note('no-merge', () => `prev ${describe(prev)} does not merge with ${range()}`, () => mergeAfterReasons(at, prev, w.config));
-    }
+    if (!mergeLeft && w.tracing) tracePrevRefused(w, vmg, prev);
   }
   let mergeRight = false;
   let next: Vma | undefined;
@@ -59,28 +56,20 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
     next = w.nextOf(middle);
     vmg.next = next;
     if (next && next.start === end) {
-      const nx = next;
-      mergeRight = canMergeBefore(vmg, nx, w.config) && (!mergeLeft || prevNextAnonReasons(prev!, nx).length === 0);
-      if (!mergeRight) {
-        const at = { ...vmg };
-        const both = mergeLeft;
-        w.note('no-merge', () => `next ${describe(nx)} does not merge with ${range()}`, () => {
-          const reasons = mergeBeforeReasons(at, nx, w.config);
-          return reasons.length || !both ? reasons : prevNextAnonReasons(prev!, nx);
-        });
-      }
+      mergeRight = canMergeBefore(vmg, next, w.config) && (!mergeLeft || prevNextAnonReasons(prev!, next).length === 0);
+      if (!mergeRight && w.tracing) traceNextRefused(w, vmg, next, mergeLeft);
     }
   }
   if (!mergeLeft && !mergeRight) return undefined;
 
   const removeMiddle = leftSide && rightSide;
   if (removeMiddle && middle.hasClose) {
-    w.note('no-merge', () => `${describe(middle)} has a close hook and would be removed: no merge`, ['the modified VMA has vm_ops->close']);
+    if (w.tracing) w.note('no-merge', `${describe(middle)} has a close hook and would be removed: no merge`, ['the modified VMA has vm_ops->close']);
     return undefined;
   }
   if (mergeLeft && mergeRight && next!.hasClose) {
     mergeRight = false;
-    w.note('no-merge', () => `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
+    if (w.tracing) w.note('no-merge', `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
   }
   if (vmg.failPrealloc) {
     vmg.state = 'nomem';
@@ -93,52 +82,77 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
   if (mergeRight) sticky = flagsOr(sticky, flagsAnd(next!.flags, stickyMask));
   if (mergeLeft) sticky = flagsOr(sticky, flagsAnd(prev!.flags, stickyMask));
 
-  /** dup_anon_vma: dst takes src's anon_vma when it has none. */
-  const dup = (dst: Vma, src: Vma): Pick<Vma, 'anonVma' | 'anonVmaChain'> => {
-    if (!dst.anonVma && src.anonVma) {
-      vmg.anonVmaOutcome = 'duplicated';
-      w.note('anon_vma', () => `${describe(dst)} takes anon_vma ${src.anonVma} from ${describe(src)}`);
-      return { anonVma: src.anonVma, anonVmaChain: src.anonVmaChain };
-    }
-    vmg.anonVmaOutcome = dst.anonVma ? 'kept' : 'none';
-    return { anonVma: dst.anonVma, anonVmaChain: dst.anonVmaChain };
-  };
-
   let target: Vma;
-  const removed: Vma[] = [];
+  let removed: readonly Vma[];
   let caseName: string;
   if (mergeLeft && mergeRight) {
     caseName = 'prev, middle and next';
-    target = { ...prev!, ...dup(prev!, next!.anonVma ? next! : middle), end: next!.end, flags: flagsOr(prev!.flags, sticky) };
-    removed.push(middle, next!);
+    const anon = anonVmaSource(w, vmg, prev!, next!.anonVma ? next! : middle);
+    target = vmaMerged(prev!, prev!.start, next!.end, prev!.pgoff, flagsOr(prev!.flags, sticky), anon);
+    removed = [middle, next!];
     w.replace([prev!, middle, next!], [target]);
   } else if (mergeLeft) {
-    target = { ...prev!, ...dup(prev!, middle), end, flags: flagsOr(prev!.flags, sticky) };
+    const anon = anonVmaSource(w, vmg, prev!, middle);
+    target = vmaMerged(prev!, prev!.start, end, prev!.pgoff, flagsOr(prev!.flags, sticky), anon);
     if (removeMiddle) {
       caseName = 'middle into prev';
-      removed.push(middle);
+      removed = [middle];
       w.replace([prev!, middle], [target]);
     } else {
       caseName = 'left part of middle into prev';
+      removed = NONE_REMOVED;
       const rest = vmaWithRange(middle, end, middle.end, middle.pgoff + (end - middle.start) / PAGE_SIZE);
       w.replace([prev!, middle], [target, rest]);
     }
   } else {
     const pglen = (end - start) / PAGE_SIZE;
-    target = { ...next!, ...dup(next!, middle), start, pgoff: next!.pgoff - pglen, flags: flagsOr(next!.flags, sticky) };
+    const anon = anonVmaSource(w, vmg, next!, middle);
+    target = vmaMerged(next!, start, next!.end, next!.pgoff - pglen, flagsOr(next!.flags, sticky), anon);
     if (removeMiddle) {
       caseName = 'middle into next';
-      removed.push(middle);
+      removed = [middle];
       w.replace([middle, next!], [target]);
     } else {
       caseName = 'right part of middle into next';
+      removed = NONE_REMOVED;
       const rest = vmaWithRange(middle, middle.start, start, middle.pgoff);
       w.replace([middle, next!], [rest, target]);
     }
   }
-  w.note('merge', () => `${range()} merged (${caseName}): now ${describe(target)}${removed.length ? `; removed ${removed.map(describe).join(', ')}` : ''}`);
+  if (w.tracing) traceMerged(w, vmg, caseName, target, removed);
   vmg.state = 'success';
   vmg.target = target;
   vmg.removed = removed;
   return target;
+}
+
+const NONE_REMOVED: readonly Vma[] = [];
+
+/** dup_anon_vma: the VMA whose anon_vma `dst` ends up with (src's when dst has none). */
+function anonVmaSource(w: MmWork, vmg: VmaMergeStruct, dst: Vma, src: Vma): Vma {
+  if (!dst.anonVma && src.anonVma) {
+    vmg.anonVmaOutcome = 'duplicated';
+    if (w.tracing) traceAnonVmaTaken(w, dst, src);
+    return src;
+  }
+  vmg.anonVmaOutcome = dst.anonVma ? 'kept' : 'none';
+  return dst;
+}
+
+// The trace's lines, made only when tracing: a closure in the functions above,
+// even one never built, would have the variables it captures allocated on
+// every call.
+
+function traceAnonVmaTaken(w: MmWork, dst: Vma, src: Vma): void {
+  w.note('anon_vma', () => `${describe(dst)} takes anon_vma ${src.anonVma} from ${describe(src)}`);
+}
+
+function traceNeitherEdge(w: MmWork, vmg: VmaMergeStruct): void {
+  const { start, end, middle } = vmg;
+  w.note('no-merge', () => `${rangeString(start, end)} touches neither edge of ${describe(middle!)}: no merge possible`, ['the range touches neither edge of the VMA']);
+}
+
+function traceMerged(w: MmWork, vmg: VmaMergeStruct, caseName: string, target: Vma, removed: readonly Vma[]): void {
+  const { start, end } = vmg;
+  w.note('merge', () => `${rangeString(start, end)} merged (${caseName}): now ${describe(target)}${removed.length ? `; removed ${removed.map(describe).join(', ')}` : ''}`);
 }

@@ -1,8 +1,9 @@
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
 import { rangeString, type Vma } from '../vma.js';
-import { canMergeAfter, canMergeBefore, isSpecial, mergeAfterReasons, mergeBeforeReasons, prevNextAnonReasons } from './compat.js';
+import { canMergeAfter, canMergeBefore, isSpecial, prevNextAnonReasons } from './compat.js';
 import type { VmaMergeStruct } from './merge-struct.js';
+import { SPECIAL_REASONS, traceNextRefused, tracePrevRefused } from './merge-trace.js';
 import { vmaExpand } from './vma-expand.js';
 
 /**
@@ -21,13 +22,13 @@ import { vmaExpand } from './vma-expand.js';
  * prev-only. With justExpand only prev may grow (brk, mremap's extend).
  */
 export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
-  const { prev, next } = vmg;
+  const prev = vmg.prev;
+  const next = vmg.next;
   vmg.state = 'nomerge';
   const r0 = vmg.start;
   const r1 = vmg.end;
-  const range = () => rangeString(r0, r1);
   if (isSpecial(vmg.flags)) {
-    w.note('no-merge', () => `${range()} is a special mapping (VM_SPECIAL): never merged`, ['special mapping (VM_SPECIAL: io, de, pf or mm)']);
+    if (w.tracing) w.note('no-merge', `${rangeString(r0, r1)} is a special mapping (VM_SPECIAL): never merged`, SPECIAL_REASONS);
     return undefined;
   }
   if (!prev && !next) return undefined;
@@ -35,22 +36,12 @@ export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefine
   let canLeft = false;
   if (prev && prev.end === vmg.start) {
     canLeft = canMergeAfter(vmg, prev, w.config);
-    if (!canLeft) {
-      const at = { ...vmg };
-      w.note('no-merge', () => `prev ${describe(prev)} does not merge with ${range()}`, () => mergeAfterReasons(at, prev, w.config));
-    }
+    if (!canLeft && w.tracing) tracePrevRefused(w, vmg, prev);
   }
   let canRight = false;
   if (!vmg.justExpand && next && vmg.end === next.start) {
     canRight = canMergeBefore(vmg, next, w.config) && (!canLeft || prevNextAnonReasons(prev!, next).length === 0);
-    if (!canRight) {
-      const at = { ...vmg };
-      const both = canLeft;
-      w.note('no-merge', () => `next ${describe(next)} does not merge with ${range()}`, () => {
-        const reasons = mergeBeforeReasons(at, next, w.config);
-        return reasons.length || !both ? reasons : prevNextAnonReasons(prev!, next);
-      });
-    }
+    if (!canRight && w.tracing) traceNextRefused(w, vmg, next, canLeft);
   }
 
   const wantedEnd = vmg.end;
@@ -65,13 +56,17 @@ export function vmaMergeNewRange(w: MmWork, vmg: VmaMergeStruct): Vma | undefine
     if (canRight && next!.hasClose) {
       vmg.end = wantedEnd;
       canRight = false;
-      w.note('no-merge', () => `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
+      if (w.tracing) w.note('no-merge', `next ${describe(next!)} has a close hook and may not be removed: merging with prev only`, ['next has vm_ops->close']);
     }
   }
   if (!vmg.target) return undefined;
-  const kind = canLeft && canRight ? 'prev and next' : canLeft ? 'prev' : 'next';
   const beforeVma = vmg.target;
   const merged = vmaExpand(w, vmg);
-  if (merged) w.note('merge', () => `new range ${range()} merged with ${kind}: ${describe(beforeVma)} became ${describe(merged)}`);
+  if (merged && w.tracing) traceMerged(w, r0, r1, canLeft && canRight ? 'prev and next' : canLeft ? 'prev' : 'next', beforeVma, merged);
   return merged;
+}
+
+/** Made only when tracing, so that the closure is not built on every call. */
+function traceMerged(w: MmWork, r0: number, r1: number, kind: string, before: Vma, merged: Vma): void {
+  w.note('merge', () => `new range ${rangeString(r0, r1)} merged with ${kind}: ${describe(before)} became ${describe(merged)}`);
 }

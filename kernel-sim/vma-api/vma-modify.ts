@@ -2,8 +2,8 @@ import type { VmFlags } from '../flags.js';
 import { fail } from '../errno.js';
 import type { MmWork } from '../mm-work.js';
 import type { Vma } from '../vma.js';
-import { hex, PAGE_SIZE, vmaWithFlags, vmaWithRange } from '../vma.js';
-import { newMergeStruct, type VmaMergeStruct } from './merge-struct.js';
+import { hex, PAGE_SIZE, vmaMerged, vmaWithRange } from '../vma.js';
+import { newMergeStruct } from './merge-struct.js';
 import { vmaMergeExistingRange } from './vma-merge-existing.js';
 import { checkSplit, splitVma } from './vma-split.js';
 import { describe } from '../mm-work.js';
@@ -25,7 +25,7 @@ export interface VmaModifyChange {
  * Assumes: vma contains [start, end); prev is the VMA before vma, or vma
  * itself when start lies inside it.
  */
-export function vmaModify(w: MmWork, prev: Vma | undefined, vma: Vma, start: number, end: number, change: VmaModifyChange): { vma: Vma; vmg: VmaMergeStruct } {
+export function vmaModify(w: MmWork, prev: Vma | undefined, vma: Vma, start: number, end: number, change: VmaModifyChange): Vma {
   const anonName = change.anonName === undefined ? vma.anonName : change.anonName;
   const vmg = newMergeStruct({
     prev,
@@ -41,10 +41,8 @@ export function vmaModify(w: MmWork, prev: Vma | undefined, vma: Vma, start: num
     failPrealloc: change.failPrealloc ?? false,
   });
   const merged = vmaMergeExistingRange(w, vmg);
-  if (merged) {
-    // The merged VMA's flags are the requested ones plus retained sticky bits.
-    return { vma: merged, vmg };
-  }
+  // The merged VMA's flags are the requested ones plus retained sticky bits.
+  if (merged) return merged;
   if (vmg.state === 'nomem') fail('ENOMEM');
   // Split [start, end) out of vma: at start, then at end, each refused at
   // max_map_count (a first split that worked stays when the second fails).
@@ -56,15 +54,21 @@ export function vmaModify(w: MmWork, prev: Vma | undefined, vma: Vma, start: num
     if (needLow) splitVma(w, vma, start);
     checkSplit(w, vma, end, 0);
   }
-  const pieces: Vma[] = [];
-  if (needLow) pieces.push(vmaWithRange(vma, vma.start, start, vma.pgoff));
   const midPgoff = vma.pgoff + (start - vma.start) / PAGE_SIZE;
-  const mid = vmaWithRange(vma, start, end, midPgoff);
-  const changed: Vma = anonName === mid.anonName ? vmaWithFlags(mid, change.flags) : { ...mid, flags: change.flags, anonName };
-  pieces.push(changed);
-  if (needHigh) pieces.push(vmaWithRange(vma, end, vma.end, vma.pgoff + (end - vma.start) / PAGE_SIZE));
-  w.replace([vma], pieces);
-  if (needLow) w.note('split', () => `split ${describe(vma)} at ${hex(start)}`);
-  if (needHigh) w.note('split', () => `split ${describe(vmaWithRange(vma, start, vma.end, midPgoff))} at ${hex(end)}`);
-  return { vma: changed, vmg };
+  const changed: Vma =
+    anonName === vma.anonName ? vmaMerged(vma, start, end, midPgoff, change.flags, vma) : { ...vmaWithRange(vma, start, end, midPgoff), flags: change.flags, anonName };
+  const low = needLow ? vmaWithRange(vma, vma.start, start, vma.pgoff) : null;
+  const high = needHigh ? vmaWithRange(vma, end, vma.end, vma.pgoff + (end - vma.start) / PAGE_SIZE) : null;
+  w.replaceAt(vma.start, 1, low === null ? (high === null ? [changed] : [changed, high]) : high === null ? [low, changed] : [low, changed, high]);
+  if (w.tracing) traceSplits(w, vma, needLow ? start : null, needHigh ? end : null);
+  return changed;
+}
+
+/** Made only when tracing, so that the closures are not built on every call. */
+function traceSplits(w: MmWork, vma: Vma, low: number | null, high: number | null): void {
+  if (low !== null) w.note('split', () => `split ${describe(vma)} at ${hex(low)}`);
+  if (high !== null) {
+    const from = low ?? vma.start;
+    w.note('split', () => `split ${describe(vmaWithRange(vma, from, vma.end, vma.pgoff + (from - vma.start) / PAGE_SIZE))} at ${hex(high)}`);
+  }
 }

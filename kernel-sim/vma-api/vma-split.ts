@@ -14,16 +14,22 @@ import { hex, PAGE_SIZE, vmaWithRange, type Vma } from '../vma.js';
 export function splitVmaUnchecked(w: MmWork, vma: Vma, addr: number): [Vma, Vma] {
   const lower = vmaWithRange(vma, vma.start, addr, vma.pgoff);
   const upper = vmaWithRange(vma, addr, vma.end, vma.pgoff + (addr - vma.start) / PAGE_SIZE);
-  w.replace([vma], [lower, upper]);
+  const pieces: [Vma, Vma] = [lower, upper];
+  w.replaceAt(vma.start, 1, pieces);
+  if (w.tracing) traceSplit(w, vma, addr);
+  return pieces;
+}
+
+/** Made only when tracing, so that the closure is not built on every call. */
+function traceSplit(w: MmWork, vma: Vma, addr: number): void {
   w.note('split', () => `split ${describe(vma)} at ${hex(addr)}`);
-  return [lower, upper];
 }
 
 /** split_vma's limit: refused with ENOMEM at max_map_count (`pending` splits not yet linked count too). */
 export function checkSplit(w: MmWork, vma: Vma, addr: number, pending: number): void {
   const count = w.mapCount + pending;
   if (count >= w.config.maxMapCount) {
-    w.note('error', () => `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${count} has reached max_map_count ${w.config.maxMapCount}`);
+    if (w.tracing) w.note('error', `cannot split ${describe(vma)} at ${hex(addr)}: map_count ${count} has reached max_map_count ${w.config.maxMapCount}`);
     fail('ENOMEM');
   }
 }
