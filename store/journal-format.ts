@@ -21,7 +21,7 @@
  * `,"crc"` followed by `}` (the line as it was before the field was added),
  * as 8 lower-case hex digits. A line counts only with its newline.
  *
- * Besides each line on its own, the sequence must make sense (checkRecord):
+ * Besides each line on its own, the sequence must make sense (JournalSequence):
  * one header first; events numbered 1, 2, 3, ... without gaps or repeats,
  * each continuing from the position the lines before it left; moves starting
  * from that position and ending at an event that exists; a cancel right after
@@ -200,48 +200,74 @@ export interface JournalCursor {
   readonly nextSeq: number;
   /** The current position after the lines read so far. */
   readonly position: number;
-  /** The last line, if it is an event or a move (which a cancel line may take back), and the cursor before it. */
-  readonly last: { readonly record: EventRecord | MoveRecord; readonly before: JournalCursor } | null;
 }
 
-export const START_CURSOR: JournalCursor = { lines: 0, nextSeq: 1, position: 0, last: null };
+/**
+ * The journal's lines in order, checked one at a time: whether each may
+ * follow the ones before it. Mutable, because a resume checks every line of
+ * a long journal and an immutable cursor cost three objects a line.
+ */
+export class JournalSequence implements JournalCursor {
+  lines = 0;
+  nextSeq = 1;
+  position = 0;
+  /** The last line, if it is an event or a move (which a cancel line may take back), and where things stood before it. */
+  #last: EventRecord | MoveRecord | null = null;
+  #nextSeqBefore = 1;
+  #positionBefore = 0;
 
-/** Whether a record may follow the lines read so far; the cursor after it, or why not. */
-export function checkRecord(
-  c: JournalCursor,
-  rec: JournalRecord,
-): { readonly ok: true; readonly cursor: JournalCursor } | { readonly ok: false; readonly reason: string } {
-  const lines = c.lines + 1;
-  if (c.lines === 0) {
-    if (rec.kind !== 'header') return { ok: false, reason: 'the first line is not a header' };
-    return { ok: true, cursor: { ...c, lines } };
-  }
-  // Only one step back is kept, so that cursors do not chain through the whole journal.
-  const before: JournalCursor = { ...c, last: null };
-  switch (rec.kind) {
-    case 'header':
-      return { ok: false, reason: 'a second header' };
-    case 'event':
-      if (rec.seq < c.nextSeq) return { ok: false, reason: `event ${rec.seq} again (the next event is ${c.nextSeq})` };
-      if (rec.seq > c.nextSeq) return { ok: false, reason: `event ${rec.seq} where event ${c.nextSeq} was due` };
-      if (rec.parent >= c.nextSeq) return { ok: false, reason: `event ${rec.seq} continues from event ${rec.parent}, which does not exist` };
-      if (rec.parent !== c.position) {
-        return { ok: false, reason: `event ${rec.seq} continues from event ${rec.parent}, but the position is ${c.position}` };
-      }
-      return { ok: true, cursor: { lines, nextSeq: rec.seq + 1, position: rec.seq, last: { record: rec, before } } };
-    case 'move':
-      if (rec.from !== c.position) return { ok: false, reason: `a ${rec.op} from event ${rec.from}, but the position is ${c.position}` };
-      if (rec.to >= c.nextSeq) return { ok: false, reason: `a ${rec.op} to event ${rec.to}, which does not exist` };
-      return { ok: true, cursor: { ...c, lines, position: rec.to, last: { record: rec, before } } };
-    case 'cancel': {
-      const what = rec.of === 'event' ? `event ${rec.to} (from event ${rec.from})` : `the move from event ${rec.from} to ${rec.to}`;
-      const last = c.last;
-      if (last === null) return { ok: false, reason: `a cancel of ${what} that does not follow an event or move line` };
-      const named = last.record.kind === 'event' ? { of: 'event', from: last.record.parent, to: last.record.seq } : { of: 'move', from: last.record.from, to: last.record.to };
-      if (named.of !== rec.of || named.from !== rec.from || named.to !== rec.to) {
-        return { ok: false, reason: `a cancel of ${what}, but the line before it is ${last.record.kind === 'event' ? `event ${last.record.seq}` : `a ${last.record.op} from event ${last.record.from} to ${last.record.to}`}` };
-      }
-      return { ok: true, cursor: { ...last.before, lines } };
+  /** Take `rec` as the next line; null, or why it may not follow (and then nothing changes). */
+  accept(rec: JournalRecord): string | null {
+    if (this.lines === 0) {
+      if (rec.kind !== 'header') return 'the first line is not a header';
+      this.lines = 1;
+      return null;
     }
+    switch (rec.kind) {
+      case 'header':
+        return 'a second header';
+      case 'event':
+        if (rec.seq < this.nextSeq) return `event ${rec.seq} again (the next event is ${this.nextSeq})`;
+        if (rec.seq > this.nextSeq) return `event ${rec.seq} where event ${this.nextSeq} was due`;
+        if (rec.parent >= this.nextSeq) return `event ${rec.seq} continues from event ${rec.parent}, which does not exist`;
+        if (rec.parent !== this.position) return `event ${rec.seq} continues from event ${rec.parent}, but the position is ${this.position}`;
+        this.#takeBack(rec);
+        this.nextSeq = rec.seq + 1;
+        this.position = rec.seq;
+        return null;
+      case 'move':
+        if (rec.from !== this.position) return `a ${rec.op} from event ${rec.from}, but the position is ${this.position}`;
+        if (rec.to >= this.nextSeq) return `a ${rec.op} to event ${rec.to}, which does not exist`;
+        this.#takeBack(rec);
+        this.position = rec.to;
+        return null;
+      case 'cancel': {
+        const what = rec.of === 'event' ? `event ${rec.to} (from event ${rec.from})` : `the move from event ${rec.from} to ${rec.to}`;
+        const last = this.#last;
+        if (last === null) return `a cancel of ${what} that does not follow an event or move line`;
+        const named = last.kind === 'event' ? { of: 'event', from: last.parent, to: last.seq } : { of: 'move', from: last.from, to: last.to };
+        if (named.of !== rec.of || named.from !== rec.from || named.to !== rec.to) {
+          return `a cancel of ${what}, but the line before it is ${last.kind === 'event' ? `event ${last.seq}` : `a ${last.op} from event ${last.from} to ${last.to}`}`;
+        }
+        this.lines++;
+        this.nextSeq = this.#nextSeqBefore;
+        this.position = this.#positionBefore;
+        this.#last = null;
+        return null;
+      }
+    }
+  }
+
+  /** Where things stand now, as a value. */
+  cursor(): JournalCursor {
+    return { lines: this.lines, nextSeq: this.nextSeq, position: this.position };
+  }
+
+  /** Only one step back is kept: a cancel line takes back the line just before it, no more. */
+  #takeBack(rec: EventRecord | MoveRecord): void {
+    this.lines++;
+    this.#last = rec;
+    this.#nextSeqBefore = this.nextSeq;
+    this.#positionBefore = this.position;
   }
 }

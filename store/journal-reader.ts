@@ -11,14 +11,13 @@
  */
 import {
   JOURNAL_VERSION,
-  START_CURSOR,
-  checkRecord,
   decodeLineAt,
   type EventRecord,
   type HeaderRecord,
   type JournalCursor,
   type JournalRecord,
   type MoveRecord,
+  JournalSequence,
 } from './journal-format.js';
 
 export interface ScannedRecord<T extends JournalRecord = EventRecord | MoveRecord> {
@@ -72,7 +71,7 @@ export function scanJournal(data: Uint8Array): JournalScan {
 export class JournalReader {
   readonly #bytes: Buffer;
   #offset = 0;
-  #cursor: JournalCursor = START_CURSOR;
+  readonly #sequence = new JournalSequence();
   #header: HeaderRecord | null = null;
   /** The last event or move read, which the next line may still cancel. */
   #held: ScannedRecord | null = null;
@@ -98,7 +97,7 @@ export class JournalReader {
 
   /** Lines read so far, the header included. */
   get linesRead(): number {
-    return this.#cursor.lines;
+    return this.#sequence.lines;
   }
 
   /** Complete lines in the journal (each with its newline), valid or not. */
@@ -148,7 +147,7 @@ export class JournalReader {
       damagedLines,
       wellFormedAfterBad,
       unsupportedVersion: this.#unsupportedVersion,
-      cursor: this.#cursor,
+      cursor: this.#sequence.cursor(),
     };
   }
 
@@ -158,7 +157,7 @@ export class JournalReader {
     const offset = this.#offset;
     if (offset >= bytes.length) return this.#stop();
     const nl = bytes.indexOf(0x0a, offset);
-    const line = this.#cursor.lines + 1;
+    const line = this.#sequence.lines + 1;
     if (nl < 0) return this.#stop({ line, offset, reason: 'the last line is incomplete (no newline at its end)' });
     const d = decodeLineAt(bytes, offset, nl);
     if (!d.ok) return this.#stop({ line, offset, reason: d.reason });
@@ -167,16 +166,15 @@ export class JournalReader {
       this.#unsupportedVersion = rec.version;
       return this.#stop();
     }
-    const c = checkRecord(this.#cursor, rec);
-    if (!c.ok) return this.#stop({ line, offset, reason: c.reason });
-    this.#cursor = c.cursor;
+    const refused = this.#sequence.accept(rec);
+    if (refused !== null) return this.#stop({ line, offset, reason: refused });
     this.#offset = nl + 1;
     switch (rec.kind) {
       case 'header':
         this.#header = rec;
         return 'header';
       case 'cancel':
-        // checkRecord let it through: it names the record just before, which is the one held.
+        // The sequence let it through: it names the record just before, which is the one held.
         this.#held = null;
         this.#cancelled++;
         return 'cancel';
