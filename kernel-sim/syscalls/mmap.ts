@@ -13,7 +13,7 @@ import { newMergeStruct } from '../vma-api/merge-struct.js';
 import { vmaMergeNewRange } from '../vma-api/vma-merge-new.js';
 import { hex, PAGE_SIZE, vmaPages, type Vma } from '../vma.js';
 import { MMAP_MIN_ADDR } from '../fault.js';
-import { MAX_SAFE_BIG, offsetInPage, pageAlign, TASK_SIZE, TASK_SIZE_BIG, U64_MAX } from './u64.js';
+import { MAX_SAFE_BIG, offsetInPage, pageAlign, TASK_SIZE_BIG, U64_MAX } from './u64.js';
 import { chargeOrFail } from './accounting.js';
 
 export interface MmapArgs {
