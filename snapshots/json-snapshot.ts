@@ -18,7 +18,7 @@ import {
   describeIssue,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
-  snapshotSchema,
+  snapshotSchemas,
   type Snapshot,
   type SnapshotAnonVma,
   type SnapshotFile,
@@ -26,7 +26,7 @@ import {
   type SnapshotProcess,
   type SnapshotVma,
 } from './snapshot-schema.js';
-import { checkGuardPages, SNAPSHOT_VERSION_1, snapshotV1Schema, upgradeV1, type SnapshotV1, type SnapshotV1Process } from './snapshot-v1.js';
+import { checkGuardPages, SNAPSHOT_VERSION_1, snapshotV1Schemas, upgradeV1, type SnapshotV1, type SnapshotV1Process } from './snapshot-v1.js';
 
 /** The highest address the simulator holds exactly (addresses are doubles). */
 const ADDRESS_LIMIT = 2 ** 53;
@@ -197,7 +197,10 @@ export function readSnapshot(value: unknown): SnapshotRead {
   const version = o.version;
   const tooMany = countProblem(o);
   if (tooMany) return { ok: false, error: tooMany };
-  const parsed = version === SNAPSHOT_VERSION_1 ? snapshotV1Schema.safeParse(value, { reportInput: true }) : snapshotSchema.safeParse(value, { reportInput: true });
+  const parsed =
+    version === SNAPSHOT_VERSION_1
+      ? snapshotV1Schemas().snapshotV1Schema.safeParse(value, { reportInput: true })
+      : snapshotSchemas().snapshotSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';

@@ -3,23 +3,36 @@
  * page (`guard_pages`). It is read and upgraded to the current version, never
  * written: everything else is as in version 2 (snapshot-schema.ts).
  */
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import { hex, PAGE_SIZE } from '../kernel-sim/vma.js';
-import { hexAddress, processSchema, SNAPSHOT_VERSION, snapshotSchema, type Snapshot, type SnapshotGuardRange } from './snapshot-schema.js';
+import { SNAPSHOT_VERSION, snapshotSchemas, zodLibrary, type Snapshot, type SnapshotGuardRange } from './snapshot-schema.js';
 
 export const SNAPSHOT_VERSION_1 = 1;
 
-export const processV1Schema = processSchema.omit({ guard_ranges: true }).extend({
-  guard_pages: z.array(hexAddress, { error: 'expected an array of page addresses' }),
-});
+/** Made on first use, like version 2's (snapshot-schema.ts). */
+function buildV1Schemas() {
+  const z = zodLibrary();
+  const { hexAddress, processSchema, snapshotSchema } = snapshotSchemas();
+  const processV1Schema = processSchema.omit({ guard_ranges: true }).extend({
+    guard_pages: z.array(hexAddress, { error: 'expected an array of page addresses' }),
+  });
+  const snapshotV1Schema = snapshotSchema.extend({
+    version: z.literal(SNAPSHOT_VERSION_1, { error: `expected ${SNAPSHOT_VERSION_1}` }),
+    processes: z.array(processV1Schema, { error: 'expected an array of processes' }).min(1, { error: 'expected at least one process' }),
+  });
+  return { processV1Schema, snapshotV1Schema };
+}
 
-export const snapshotV1Schema = snapshotSchema.extend({
-  version: z.literal(SNAPSHOT_VERSION_1, { error: `expected ${SNAPSHOT_VERSION_1}` }),
-  processes: z.array(processV1Schema, { error: 'expected an array of processes' }).min(1, { error: 'expected at least one process' }),
-});
+type SnapshotV1Schemas = ReturnType<typeof buildV1Schemas>;
 
-export type SnapshotV1 = z.infer<typeof snapshotV1Schema>;
-export type SnapshotV1Process = z.infer<typeof processV1Schema>;
+let built: SnapshotV1Schemas | undefined;
+
+export function snapshotV1Schemas(): SnapshotV1Schemas {
+  return (built ??= buildV1Schemas());
+}
+
+export type SnapshotV1 = Z.infer<SnapshotV1Schemas['snapshotV1Schema']>;
+export type SnapshotV1Process = Z.infer<SnapshotV1Schemas['processV1Schema']>;
 
 /** The first broken rule of a process's guard_pages (`at` names the process), or null. */
 export function checkGuardPages(pages: readonly string[], at: string, addressOf: (h: string) => number | null): string | null {
