@@ -1,8 +1,8 @@
 /** `vmasim` reading its standard input from a pipe or a file: plain text, no terminal codes. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { MAIN } from './vmasim.js';
 
@@ -55,5 +55,15 @@ describe('vmasim with a pipe', () => {
     expect(r.out).toContain('1: munmap 0x100000001000 4K  => 0   (event 3)');
     expect(r.out).toContain('munmap ADDR LEN');
     expect(r.out).not.toMatch(/\x1b/);
+  });
+
+  test('the REPL bundle leaves zod out (it loads when a snapshot is read), and a JSON snapshot still goes out and back in', () => {
+    const bundle = join(dirname(MAIN), 'repl', 'bundle');
+    for (const f of readdirSync(bundle)) expect(readFileSync(join(bundle, f), 'utf8'), f).not.toContain('_zod');
+    const file = join(dir, 'snap.json');
+    const r = vmasim([], `mmap 0x100000000000 8K rw- fixed\nexport json ${file}\nimport json ${file}\nimport json ${MAIN}\n`);
+    expect(r.out).toContain(`3: import json ${file}  event 2`);
+    expect(r.err).toMatch(/^<stdin>:4: .*main\.js: /);
+    expect(r.code).toBe(1);
   });
 });
