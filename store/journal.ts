@@ -358,7 +358,7 @@ function replaceWith(fs: JournalFs, file: string, bytes: Uint8Array, time: numbe
 export { scanJournal, type JournalScan, type ScannedRecord } from './journal-reader.js';
 
 export interface ReplayHandlers {
-  /** Called once before the first record, with the header (null for an empty journal) and the number of records. */
+  /** Called once before the first record, with the header (null for an empty journal) and the number of lines after it. */
   begin?(header: HeaderRecord | null, total: number): void;
   /**
    * Run the event's command again at the current position (which is
@@ -375,7 +375,7 @@ export interface ReplayHandlers {
    * lines continue from there.
    */
   move(rec: MoveRecord): { readonly landed: number } | { readonly error: string };
-  /** Called every `progressEvery` records and once at the end. */
+  /** Called with the lines read after the header and their total, every `progressEvery` lines or so and once at the end. */
   progress?(done: number, total: number): void;
 }
 
@@ -466,7 +466,7 @@ export interface ResumeReport {
 }
 
 export interface ResumeOptions extends JournalOptions {
-  /** Records between progress calls (and between yields to the event loop); default 1000. */
+  /** Lines between progress calls (and between yields to the event loop); default 1000. */
   readonly progressEvery?: number;
 }
 
