@@ -64,6 +64,9 @@ export function vmaWithRange(v: Vma, start: number, end: number, pgoff: number):
   return { start, end, pgoff, flags: v.flags, file: v.file, anonVma: v.anonVma, anonVmaChain: v.anonVmaChain, anonName: v.anonName, hasClose: v.hasClose };
 }
 
+/** The empty list of VMAs: one shared array where an operation has none to hand back. */
+export const NO_VMAS: readonly Vma[] = [];
+
 /**
  * What a merge or an expansion makes of the VMA it keeps: v with a new
  * range, pgoff and flags, and the anon_vma (and chain) of `anonFrom`.

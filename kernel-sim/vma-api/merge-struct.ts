@@ -1,5 +1,5 @@
 import type { VmFlags } from '../flags.js';
-import type { Vma } from '../vma.js';
+import { NO_VMAS, type Vma } from '../vma.js';
 
 /**
  * The kernel's struct vma_merge_struct: a proposed range with the attributes
@@ -36,8 +36,6 @@ export interface VmaMergeStruct {
 }
 
 const EMPTY_CHAIN: readonly string[] = [];
-const NONE_REMOVED: readonly Vma[] = [];
-
 export function newMergeStruct(init: Partial<VmaMergeStruct> & Pick<VmaMergeStruct, 'start' | 'end' | 'pgoff' | 'flags'>): VmaMergeStruct {
   // Field by field rather than a spread: this runs on every merge attempt.
   return {
@@ -57,7 +55,7 @@ export function newMergeStruct(init: Partial<VmaMergeStruct> & Pick<VmaMergeStru
     failPrealloc: init.failPrealloc ?? false,
     state: init.state ?? 'nomerge',
     target: init.target,
-    removed: init.removed ?? NONE_REMOVED,
+    removed: init.removed ?? NO_VMAS,
     anonVmaOutcome: init.anonVmaOutcome ?? 'none',
   };
 }

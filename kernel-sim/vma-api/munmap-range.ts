@@ -2,7 +2,7 @@ import { fail } from '../errno.js';
 import { hasAny, VM_SEALED } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
-import { hex, PAGE_SIZE, rangeString, vmaWithRange, type Vma } from '../vma.js';
+import { hex, NO_VMAS, PAGE_SIZE, rangeString, vmaWithRange, type Vma } from '../vma.js';
 import { splitVmaUnchecked } from './vma-split.js';
 
 /**
@@ -15,7 +15,7 @@ import { splitVmaUnchecked } from './vma-split.js';
  */
 export function gatherMunmapVmas(w: MmWork, start: number, end: number): readonly Vma[] {
   let first = w.findIntersection(start, end);
-  if (!first) return NOTHING_GATHERED;
+  if (!first) return NO_VMAS;
   if (start > first.start) {
     if (end < first.end && w.mapCount >= w.config.maxMapCount) {
       // Error lines are written out at once: a closure here would be built on every call.
@@ -41,8 +41,6 @@ export function gatherMunmapVmas(w: MmWork, start: number, end: number): readonl
   }
   return gathered;
 }
-
-const NOTHING_GATHERED: readonly Vma[] = [];
 
 /** Remove gathered VMAs and the page-table state (guard markers) of [start, end). */
 export function completeMunmap(w: MmWork, vmas: readonly Vma[], start: number, end: number): void {
@@ -78,7 +76,7 @@ export function doVmiAlignMunmap(w: MmWork, start: number, end: number): void {
 function unmapInside(w: MmWork, vma: Vma, start: number, end: number): void {
   const low = start > vma.start ? vmaWithRange(vma, vma.start, start, vma.pgoff) : null;
   const high = end < vma.end ? vmaWithRange(vma, end, vma.end, vma.pgoff + (end - vma.start) / PAGE_SIZE) : null;
-  w.replaceAt(vma.start, 1, low === null ? (high === null ? NOTHING_GATHERED : [high]) : high === null ? [low] : [low, high]);
+  w.replaceAt(vma.start, 1, low === null ? (high === null ? NO_VMAS : [high]) : high === null ? [low] : [low, high]);
   if (w.tracing) traceUnmappedInside(w, vma, start, end);
   w.clearGuards(start, end);
 }

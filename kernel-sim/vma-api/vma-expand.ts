@@ -1,7 +1,7 @@
 import { flagsAnd, flagsOr } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
-import { vmaMerged, type Vma } from '../vma.js';
+import { NO_VMAS, vmaMerged, type Vma } from '../vma.js';
 import { stickyFlags } from './compat.js';
 import type { VmaMergeStruct } from './merge-struct.js';
 
@@ -32,7 +32,7 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
   // The VMA whose anon_vma (and chain) the grown one takes.
   let anon = target;
   vmg.anonVmaOutcome = target.anonVma ? 'kept' : 'none';
-  let removed: readonly Vma[] = NONE_REMOVED;
+  let removed: readonly Vma[] = NO_VMAS;
   if (removeNext) {
     sticky = flagsOr(sticky, flagsAnd(next.flags, stickyFlags(w.config)));
     if (!target.anonVma && next.anonVma) {
@@ -58,8 +58,6 @@ export function vmaExpand(w: MmWork, vmg: VmaMergeStruct): Vma | undefined {
   vmg.removed = removed;
   return grown;
 }
-
-const NONE_REMOVED: readonly Vma[] = [];
 
 // Made only when tracing: a closure here, even one never built, would have
 // the variables it captures allocated on every call.

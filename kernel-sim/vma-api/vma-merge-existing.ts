@@ -1,7 +1,7 @@
 import { flagsAnd, flagsOr } from '../flags.js';
 import type { MmWork } from '../mm-work.js';
 import { describe } from '../mm-work.js';
-import { PAGE_SIZE, rangeString, vmaMerged, vmaWithRange, type Vma } from '../vma.js';
+import { NO_VMAS, PAGE_SIZE, rangeString, vmaMerged, vmaWithRange, type Vma } from '../vma.js';
 import { canMergeAfter, canMergeBefore, isSpecial, prevNextAnonReasons, stickyFlags } from './compat.js';
 import type { VmaMergeStruct } from './merge-struct.js';
 import { SPECIAL_REASONS, traceNextRefused, tracePrevRefused } from './merge-trace.js';
@@ -100,7 +100,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
       w.replace([prev!, middle], [target]);
     } else {
       caseName = 'left part of middle into prev';
-      removed = NONE_REMOVED;
+      removed = NO_VMAS;
       const rest = vmaWithRange(middle, end, middle.end, middle.pgoff + (end - middle.start) / PAGE_SIZE);
       w.replace([prev!, middle], [target, rest]);
     }
@@ -114,7 +114,7 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
       w.replace([middle, next!], [target]);
     } else {
       caseName = 'right part of middle into next';
-      removed = NONE_REMOVED;
+      removed = NO_VMAS;
       const rest = vmaWithRange(middle, middle.start, start, middle.pgoff);
       w.replace([middle, next!], [rest, target]);
     }
@@ -125,8 +125,6 @@ export function vmaMergeExistingRange(w: MmWork, vmg: VmaMergeStruct): Vma | und
   vmg.removed = removed;
   return target;
 }
-
-const NONE_REMOVED: readonly Vma[] = [];
 
 /** dup_anon_vma: the VMA whose anon_vma `dst` ends up with (src's when dst has none). */
 function anonVmaSource(w: MmWork, vmg: VmaMergeStruct, dst: Vma, src: Vma): Vma {
