@@ -1,4 +1,4 @@
-import type { Vma } from './vma.js';
+import { NO_VMAS, type Vma } from './vma.js';
 
 /**
  * The VMA index: a persistent B+tree of non-overlapping VMAs in address
@@ -320,8 +320,8 @@ export class VmaTree {
 
   /** The last VMA that ends at or below addr: the one before findFrom(addr). At most one descent. */
   findPrev(addr: number): Vma | undefined {
-    const hint = this.hint;
-    if (hint !== null && addr >= this.hintLow && addr < endOf(hint)) {
+    const hint = this.hintFor(addr);
+    if (hint !== null) {
       const at = slotFor(hint.ends, addr);
       // At the leaf's first VMA the answer lies in the leaf before: go down from the root.
       if (at > 0) return hint.vmas[at - 1];
@@ -344,24 +344,24 @@ export class VmaTree {
   /** VMAs intersecting [start, end), in order. */
   range(start: number, end: number): Vma[] {
     const out: Vma[] = [];
-    // No VMA after a leaf starts below that leaf's last end: once it reaches `end`, stop.
-    for (let leaf = this.leafFrom(start), addr = start; leaf !== null; addr = endOf(leaf), leaf = addr < end ? this.leafFrom(addr) : null) {
-      const { vmas, ends } = leaf;
-      for (let k = slotFor(ends, addr); k < vmas.length; k++) {
-        if (startsAtOrAfter(vmas, ends, k, end)) return out;
-        out.push(vmas[k]!);
-      }
-    }
+    this.walkRange(start, end, out);
     return out;
   }
 
   /** How many VMAs intersect [start, end): range(start, end).length without the list. */
   countIn(start: number, end: number): number {
+    return this.walkRange(start, end, null);
+  }
+
+  /** Count the VMAs intersecting [start, end), in order, pushing them onto `out` unless it is null. */
+  private walkRange(start: number, end: number, out: Vma[] | null): number {
     let count = 0;
+    // No VMA after a leaf starts below that leaf's last end: once it reaches `end`, stop.
     for (let leaf = this.leafFrom(start), addr = start; leaf !== null; addr = endOf(leaf), leaf = addr < end ? this.leafFrom(addr) : null) {
       const { vmas, ends } = leaf;
       for (let k = slotFor(ends, addr); k < vmas.length; k++) {
         if (startsAtOrAfter(vmas, ends, k, end)) return count;
+        out?.push(vmas[k]!);
         count++;
       }
     }
@@ -376,8 +376,8 @@ export class VmaTree {
    * allocate, and most ranges end in the leaf they start in.
    */
   private leafFrom(addr: number): Leaf | null {
-    const hint = this.hint;
-    if (hint !== null && addr >= this.hintLow && addr < endOf(hint)) return hint;
+    const hint = this.hintFor(addr);
+    if (hint !== null) return hint;
     let n = this.root;
     if (n === null) return null;
     let low = -Infinity;
@@ -395,16 +395,18 @@ export class VmaTree {
     return n;
   }
 
+  /** The hint's leaf when addr lies in its span (the first VMA ending above addr is in it), else null. */
+  private hintFor(addr: number): Leaf | null {
+    const hint = this.hint;
+    return hint !== null && addr >= this.hintLow && addr < endOf(hint) ? hint : null;
+  }
+
   /** VMAs ending above addr, in address order. */
   *iterateFrom(addr: number): IterableIterator<Vma> {
     if (this.root === null) return;
-    const stack: { node: Inner; i: number }[] = [];
-    let n: Node = this.root;
-    while (!n.leaf) {
-      const i = childFor(n.ends, addr);
-      stack.push({ node: n, i });
-      n = n.kids[i]!;
-    }
+    const path = pathTo(this.root, addr);
+    const stack = path.stack;
+    let n: Leaf = path.leaf;
     let k = slotFor(n.ends, addr);
     for (;;) {
       const vmas: readonly Vma[] = n.vmas;
@@ -427,13 +429,9 @@ export class VmaTree {
   /** VMAs ending at or below addr, from the highest down. */
   *iterateDownFrom(addr: number): IterableIterator<Vma> {
     if (this.root === null) return;
-    const stack: { node: Inner; i: number }[] = [];
-    let n: Node = this.root;
-    while (!n.leaf) {
-      const i = childFor(n.ends, addr);
-      stack.push({ node: n, i });
-      n = n.kids[i]!;
-    }
+    const path = pathTo(this.root, addr);
+    const stack = path.stack;
+    let n: Leaf = path.leaf;
     let k = slotFor(n.ends, addr) - 1;
     for (;;) {
       const vmas: readonly Vma[] = n.vmas;
@@ -509,7 +507,17 @@ function dropSingleChildLevels(root: Node): Node {
   return root;
 }
 
-const NO_VMAS: readonly Vma[] = [];
+/** The path down to the leaf holding the position of addr: the inner nodes with the child taken in each, and the leaf. */
+function pathTo(root: Node, addr: number): { readonly stack: { node: Inner; i: number }[]; readonly leaf: Leaf } {
+  const stack: { node: Inner; i: number }[] = [];
+  let n = root;
+  while (!n.leaf) {
+    const i = childFor(n.ends, addr);
+    stack.push({ node: n, i });
+    n = n.kids[i]!;
+  }
+  return { stack, leaf: n };
+}
 
 function lastOf(n: Node): Vma {
   while (!n.leaf) n = n.kids[n.kids.length - 1]!;
