@@ -102,10 +102,7 @@ export class JournalReader {
 
   /** Complete lines in the journal (each with its newline), valid or not. */
   completeLines(): number {
-    const bytes = this.#bytes;
-    let n = 0;
-    for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) n++;
-    return n;
+    return countNewlines(this.#bytes);
   }
 
   /** The next event or move that no cancel line takes back, or null after the last one of the valid prefix. */
@@ -189,4 +186,10 @@ export class JournalReader {
     this.#done = true;
     return 'stop';
   }
+}
+
+export function countNewlines(bytes: Uint8Array): number {
+  let n = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) n++;
+  return n;
 }

@@ -40,7 +40,7 @@ import {
   type MoveRecord,
 } from './journal-format.js';
 import { nodeJournalFs, type JournalFs } from './journal-fs.js';
-import { JournalReader, type BadLine } from './journal-reader.js';
+import { countNewlines, JournalReader, type BadLine } from './journal-reader.js';
 
 export interface JournalOptions {
   readonly fs?: JournalFs;
@@ -621,13 +621,10 @@ export async function resumeJournal(file: string, handlers: ReplayHandlers, opts
   return { ...report, message: describeResume(report) };
 }
 
+/** Lines in `bytes`, a last one without its newline included. */
 function countLines(bytes: Uint8Array): number {
-  let n = 0;
-  for (let at = 0; at < bytes.length; n++) {
-    const nl = bytes.indexOf(0x0a, at);
-    at = nl < 0 ? bytes.length : nl + 1;
-  }
-  return n;
+  const unended = bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? 1 : 0;
+  return countNewlines(bytes) + unended;
 }
 
 function mebibytes(n: number): string {
