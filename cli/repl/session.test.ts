@@ -13,6 +13,19 @@ import { runLine } from './run-line.js';
 import { sessionOf } from './testing-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmasim-session-'));
+
+/** `text` fed to the line mode as a pipe: its exit code, and what it wrote to stdout and stderr. */
+async function pipeRun(session: Parameters<typeof lineMode>[0], ctx: Parameters<typeof lineMode>[1], text: string) {
+  const input = new PassThrough();
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: '', err: '' };
+  out.on('data', (d) => (chunks.out += d));
+  err.on('data', (d) => (chunks.err += d));
+  input.end(text);
+  const code = await lineMode(session, ctx, [], input, out, err);
+  return { code, chunks };
+}
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('command line', () => {
@@ -71,14 +84,7 @@ describe('lines', () => {
 
   test('a pipe: plain text results, errors with line and column on stderr, exit 1 after an error', async () => {
     const { session, ctx } = sessionOf('');
-    const input = new PassThrough();
-    const out = new PassThrough();
-    const err = new PassThrough();
-    const chunks = { out: '', err: '' };
-    out.on('data', (d) => (chunks.out += d));
-    err.on('data', (d) => (chunks.err += d));
-    input.end('mmap 0x100000000000 16K rw- fixed\nmprotect 0x100000001000 4K r--\n\nmunmap 0x100000000000 4k zz\nhistory\n');
-    const code = await lineMode(session, ctx, [], input, out, err);
+    const { code, chunks } = await pipeRun(session, ctx, 'mmap 0x100000000000 16K rw- fixed\nmprotect 0x100000001000 4K r--\n\nmunmap 0x100000000000 4k zz\nhistory\n');
     expect(code).toBe(1);
     expect(chunks.out).toContain('1: mmap 0x100000000000 16K rw- fixed  => 0x100000000000   (event 1)\n    + 0x100000000000-0x100000004000 rw-p 16K\n');
     expect(chunks.out).toContain('2: mprotect 0x100000001000 4K r--  => 0   (event 2)');
@@ -105,14 +111,8 @@ describe('what the REPL says back', () => {
 
   test('a pipe: a byte order mark before the first line is dropped; CR LF and a lone CR end lines as LF does', async () => {
     const { session, ctx } = sessionOf('');
-    const input = new PassThrough();
-    const out = new PassThrough();
-    const err = new PassThrough();
-    const chunks = { out: '', err: '' };
-    out.on('data', (d) => (chunks.out += d));
-    err.on('data', (d) => (chunks.err += d));
-    input.end('\ufefffork\r\nfork\rfork\n\ufefffork\n');
-    expect(await lineMode(session, ctx, [], input, out, err)).toBe(1);
+    const { code, chunks } = await pipeRun(session, ctx, '\ufefffork\r\nfork\rfork\n\ufefffork\n');
+    expect(code).toBe(1);
     expect(chunks.out.split('\n').filter((l) => /^\d+: /.test(l)).map((l) => l.slice(0, 7))).toEqual(['1: fork', '2: fork', '3: fork']);
     expect(chunks.err).toBe('<stdin>:4:1: U+FEFF BYTE ORDER MARK is allowed only at the very start of the input; delete it\n');
   });
